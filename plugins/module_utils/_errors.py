@@ -1,0 +1,40 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""The collection's exceptions: each carries the one-line message a user sees."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+def one_line(text):
+    """Collapse whitespace so that a message from anywhere (a server, an exception) stays on one line."""
+    return ' '.join(str(text).split())
+
+
+class ApsaraMQError(Exception):
+    """A failure the user can act on; ``str()`` is the whole one-line message."""
+
+    def __init__(self, message):
+        super(ApsaraMQError, self).__init__(one_line(message))
+
+    def add_context(self, context):
+        """Say which item of a batch failed, keeping the exception (and its error fields) as it is."""
+        self.args = ('%s: %s' % (context, self.args[0]),)
+
+
+class ApiError(ApsaraMQError):
+    """An error answer of an Alibaba Cloud API, with the fields playbooks may test."""
+
+    def __init__(self, action, code, message, request_id, http_status, hint=None):
+        self.code = code
+        self.message = one_line(message or '')
+        self.request_id = request_id
+        self.http_status = http_status
+        text = '%s failed: %s: %s (request ID %s, HTTP %s)' % (action, code, self.message or 'no message', request_id or 'none', http_status)
+        super(ApiError, self).__init__(text + ('. ' + hint if hint else ''))
+
+    def as_dict(self):
+        return {'code': self.code, 'message': self.message, 'request_id': self.request_id, 'http_status': self.http_status}

@@ -1,0 +1,77 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""What every module of the collection shares: connection options, the API client, failures.
+
+The options are documented in the doc fragment alibabacloud.apsaramq.connection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AcsClient
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import resolve_credentials
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION, region_endpoint
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import ACS3, SIGNATURE_ALGORITHMS
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    region=dict(type='str', aliases=['region_id', 'alicloud_region'],
+                fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION_ID', 'ALICLOUD_REGION'])),
+    endpoint=dict(type='str', aliases=['endpoint_url']),
+    vpc_endpoint=dict(type='bool', default=False),
+    # The key ID is no secret: no_log would mask it in every output that happens to contain it.
+    access_key_id=dict(type='str', aliases=['access_key', 'alicloud_access_key'], no_log=False),
+    access_key_secret=dict(type='str', aliases=['secret_key', 'alicloud_secret_key'], no_log=True),
+    security_token=dict(type='str', aliases=['alicloud_security_token'], no_log=True),
+    signature_algorithm=dict(type='str', choices=list(SIGNATURE_ALGORITHMS), default=ACS3),
+    validate_certs=dict(type='bool', default=True),
+    ca_bundle=dict(type='path'),
+    proxy=dict(type='str'),
+    timeout=dict(type='float', default=10),
+)
+
+
+class ApsaraMQModule(AnsibleModule):
+    """An AnsibleModule with the connection options, a client factory and one-line failures."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        super(ApsaraMQModule, self).__init__(argument_spec=spec, **kwargs)
+        self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+        if self.params['timeout'] <= 0:
+            self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
+
+    def require_library(self, name, present, import_error):
+        if not present:
+            self.fail_json(msg=missing_required_lib(name), exception=import_error)
+
+    @contextmanager
+    def failing_cleanly(self):
+        """Turn the collection's exceptions into a one-line failure, with the API's error fields when there are any."""
+        try:
+            yield
+        except ApiError as exc:
+            self.fail_json(msg=str(exc), error=exc.as_dict())
+        except ApsaraMQError as exc:
+            self.fail_json(msg=str(exc))
+
+    def onsmqtt_client(self):
+        params = self.params
+        if params['endpoint']:
+            endpoint = params['endpoint']
+        elif params['region']:
+            endpoint = region_endpoint(params['region'], params['vpc_endpoint'])
+        else:
+            raise ApsaraMQError('Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint to say where the instance is')
+        return AcsClient(
+            endpoint, API_VERSION, resolve_credentials(params, os.environ), signature_algorithm=params['signature_algorithm'],
+            timeout=params['timeout'], validate_certs=params['validate_certs'], ca_bundle=params['ca_bundle'], proxy=params['proxy'])
