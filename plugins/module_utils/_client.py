@@ -17,10 +17,11 @@ import re
 import time
 import traceback
 import uuid
+import warnings
 
 try:
     import requests
-    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -39,7 +40,8 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing imp
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'alibabacloud.apsaramq/%s (ansible-core/%s; python/%s)' % (COLLECTION_VERSION, ANSIBLE_VERSION, platform.python_version())
 
-_HOST = re.compile(r'^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$')
+# A DNS name or an IP address; urlsplit gives IPv6 addresses without their brackets.
+_HOST = re.compile(r'^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$')
 
 # What a user can do about the errors that are about the request rather than the resource.
 _HINTS = {
@@ -98,7 +100,10 @@ class AcsClient:
         """The decoded JSON body of a successful answer; raises ApiError or ApsaraMQError."""
         url, headers = self._signed_get(action, params)
         try:
-            response = self._session.get(url, headers=headers, timeout=self._timeout, verify=self._verify, proxies=self._proxies)
+            with warnings.catch_warnings():
+                # the module warns once about validate_certs=false; urllib3 would print to stderr on every request
+                warnings.simplefilter('ignore', InsecureRequestWarning)
+                response = self._session.get(url, headers=headers, timeout=self._timeout, verify=self._verify, proxies=self._proxies)
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise self._connection_error(action, exc)
         except requests.exceptions.RequestException as exc:

@@ -49,6 +49,8 @@ class ApsaraMQModule(AnsibleModule):
         self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
         if self.params['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
+        if not self.params['validate_certs']:
+            self.warn("validate_certs is false: the endpoint's TLS certificate is not verified, so its identity is not either")
 
     def require_library(self, name, present, import_error):
         if not present:

@@ -1,0 +1,213 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The HTTP client against the real emulator, and against a server of canned broken answers."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import USER_AGENT, AcsClient, parse_endpoint
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION
+
+KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
+STS_KEYS = Credentials('STS.emulator-temporary-key-id', 'emulator-temporary-key-secret', 'emulator-security-token', 'test')
+ALGORITHMS = ['ACS3-HMAC-SHA256', 'HMAC-SHA1']
+INSTANCE = 'post-cn-emulator01'
+
+
+@pytest.mark.parametrize('endpoint, expected', [
+    ('onsmqtt.cn-hangzhou.aliyuncs.com', ('https://onsmqtt.cn-hangzhou.aliyuncs.com', 'onsmqtt.cn-hangzhou.aliyuncs.com')),
+    ('127.0.0.1:8443', ('https://127.0.0.1:8443', '127.0.0.1:8443')),
+    ('http://127.0.0.1:8080', ('http://127.0.0.1:8080', '127.0.0.1:8080')),
+    ('https://example.com/', ('https://example.com', 'example.com')),
+    ('  http://[::1]:9000  ', ('http://[::1]:9000', '[::1]:9000')),
+])
+def test_parse_endpoint_accepts_host_host_port_and_urls(endpoint, expected):
+    assert parse_endpoint(endpoint) == expected
+
+
+@pytest.mark.parametrize('endpoint', [
+    '', 'ftp://example.com', 'http://', 'example.com/path', 'https://example.com?x=1', 'example.com:99999', 'example.com:port',
+    'user:pw@example.com', 'exa mple.com', 'http://example.com#frag', 'https://-bad-.com',
+])
+def test_parse_endpoint_refuses_anything_else_in_one_line(endpoint):
+    with pytest.raises(ApsaraMQError, match=r"^endpoint .* is not a host, host:port or http\(s\)://host\[:port\] URL$"):
+        parse_endpoint(endpoint)
+
+
+def _client(url, credentials=KEYS, algorithm='ACS3-HMAC-SHA256', **kwargs):
+    return AcsClient(url, API_VERSION, credentials, signature_algorithm=algorithm, **kwargs)
+
+
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+@pytest.mark.parametrize('credentials', [KEYS, STS_KEYS], ids=['permanent', 'sts'])
+def test_signed_call_is_accepted(emulator, algorithm, credentials):
+    sn = emulator.fixtures['instances'][INSTANCE]['ca_certificates'][0]['data']['Sn']
+    body = _client(emulator.url, credentials, algorithm).call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': sn})
+    assert body['Data']['Sn'] == sn
+    assert re.match(r'^[0-9A-F-]{36}$', body['RequestId'])
+
+
+def test_every_request_gets_a_fresh_nonce_and_one_session(emulator):
+    emulator.reset()
+    client = _client(emulator.url)
+    for dummy in range(3):
+        client.call('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '10'})
+    nonces = [entry['nonce'] for entry in emulator.requests_log()['requests']]
+    assert len(nonces) == 3 and len(set(nonces)) == 3
+
+
+def test_user_agent_names_the_collection_and_its_version():
+    assert re.match(r'^alibabacloud\.apsaramq/\d+\.\d+\.\d+ \(ansible-core/[\w.]+; python/3\.\d+\.\d+\)$', USER_AGENT)
+
+
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+def test_api_error_carries_code_message_request_id_and_status(emulator, algorithm):
+    with pytest.raises(ApiError) as failure:
+        _client(emulator.url, algorithm=algorithm).call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': 'no-such-sn'})
+    error = failure.value
+    assert (error.code, error.http_status) == ('FindCaBySnError', 400)
+    assert error.message == 'Failed to find the CA by the SN. Please check sn is valid.'
+    assert error.request_id and error.request_id in str(error)
+    assert str(error).startswith('GetCaCertificate failed: FindCaBySnError: Failed to find the CA by the SN.')
+
+
+def test_wrong_secret_explains_the_likely_cause_without_the_secret(emulator):
+    wrong = KEYS._replace(access_key_secret='wrong-secret-value')
+    with pytest.raises(ApiError) as failure:
+        _client(emulator.url, wrong).call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': 'x'})
+    assert failure.value.code == 'SignatureDoesNotMatch'
+    assert 'Check access_key_secret' in str(failure.value)
+    assert 'wrong-secret-value' not in str(failure.value)
+
+
+def test_unknown_key_id(emulator):
+    with pytest.raises(ApiError) as failure:
+        _client(emulator.url, KEYS._replace(access_key_id='nobody')).call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': 'x'})
+    assert failure.value.code == 'InvalidAccessKeyId.NotFound'
+    assert 'Check access_key_id' in str(failure.value)
+
+
+def test_temporary_keys_without_their_token_are_refused(emulator):
+    with pytest.raises(ApiError) as failure:
+        _client(emulator.url, STS_KEYS._replace(security_token='forged')).call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': 'x'})
+    assert failure.value.code.startswith('InvalidSecurityToken')
+    assert 'forged' not in str(failure.value)
+
+
+@pytest.fixture
+def tls_emulator(start_emulator, tmp_path):
+    server = start_emulator('--tls-dir', str(tmp_path))
+    return server, str(tmp_path / 'ca.pem')
+
+
+def test_tls_endpoint_verifies_with_ca_bundle(tls_emulator):
+    server, ca_pem = tls_emulator
+    assert server.url.startswith('https://')
+    body = _client(server.url, ca_bundle=ca_pem).call('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'})
+    assert len(body['Data']['CaCertificateVOS']) == 1
+
+
+def test_tls_endpoint_with_an_untrusted_certificate_fails_clearly(tls_emulator):
+    server = tls_emulator[0]
+    with pytest.raises(ApsaraMQError, match=r'^TLS verification of https://127\.0\.0\.1:\d+ failed \(.*\); check the endpoint, or trust its CA with ca_bundle$'):
+        _client(server.url).call('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'})
+
+
+def test_tls_verification_can_be_turned_off(tls_emulator):
+    server = tls_emulator[0]
+    body = _client(server.url, validate_certs=False).call('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'})
+    assert body['Data']['PageNo'] in (1, '1')
+
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def test_connection_refused_is_one_line():
+    with pytest.raises(ApsaraMQError, match=r'^Could not connect to http://127\.0\.0\.1:\d+ \(.*\); check region or endpoint'):
+        _client('http://127.0.0.1:%d' % _closed_port()).call('GetCaCertificate', {'Sn': 'x'})
+
+
+def test_explicit_proxy_is_used_and_beats_the_environment(emulator, monkeypatch):
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:%d' % _closed_port())
+    monkeypatch.setenv('NO_PROXY', '')
+    with pytest.raises(ApsaraMQError, match=r'^The proxy refused or failed the request to'):
+        _client(emulator.url, proxy='http://127.0.0.1:%d' % _closed_port()).call('GetCaCertificate', {'Sn': 'x'})
+
+
+class _CannedAnswer(BaseHTTPRequestHandler):
+    """Answers every request with the server's canned status, headers and body; the body may lie about its length."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        status, content_type, body, declared_length = self.server.canned
+        if self.server.stall == 'before headers':
+            threading.Event().wait(3)
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(declared_length if declared_length is not None else len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        if self.server.stall == 'in the body':
+            self.wfile.flush()
+            threading.Event().wait(3)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def canned_server():
+    servers = []
+
+    def start(status, content_type, body, declared_length=None, stall=None):
+        server = ThreadingHTTPServer(('127.0.0.1', 0), _CannedAnswer)
+        server.canned, server.stall, server.daemon_threads = (status, content_type, body, declared_length), stall, True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return 'http://127.0.0.1:%d' % server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize('status, content_type, body, expected', [
+    (502, 'text/html', b'<html><body><h1>502 Bad Gateway</h1></body></html>', r'HTTP 502 with text/html instead of a JSON object \(.<html><body><h1>502 Bad Gateway'),
+    (200, 'application/json', b'{"RequestId": "R1", "Data": {"Sn": "00', r'HTTP 200 with application/json instead of a JSON object'),
+    (200, 'application/json', b'', r"HTTP 200 with application/json instead of a JSON object \('an empty body'"),
+    (200, 'application/json', b'["not", "an", "object"]', r'instead of a JSON object'),
+])
+def test_unreadable_answers_are_one_line_failures(canned_server, status, content_type, body, expected):
+    url = canned_server(status, content_type, body)
+    with pytest.raises(ApsaraMQError) as failure:
+        _client(url).call('GetCaCertificate', {'Sn': 'x'})
+    assert re.search(expected, str(failure.value))
+    assert '\n' not in str(failure.value)
+
+
+def test_body_cut_off_before_its_declared_length(canned_server):
+    url = canned_server(200, 'application/json', b'{"RequestId": "R1", "Da', declared_length=500)
+    with pytest.raises(ApsaraMQError, match=r'^The request to http://127\.0\.0\.1:\d+ failed: .*'):
+        _client(url, timeout=5).call('GetCaCertificate', {'Sn': 'x'})
+
+
+@pytest.mark.parametrize('stall', ['before headers', 'in the body'])
+def test_no_answer_within_timeout(canned_server, stall):
+    url = canned_server(200, 'application/json', b'{"Reque', declared_length=100, stall=stall)
+    with pytest.raises(ApsaraMQError, match=r'^No answer from http://127\.0\.0\.1:\d+ to GetCaCertificate within 0\.5 seconds'):
+        _client(url, timeout=0.5).call('GetCaCertificate', {'Sn': 'x'})

@@ -1,0 +1,239 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module as Ansible runs it: a separate process, JSON arguments in, JSON out, against the emulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from ansible_collections.alibabacloud.apsaramq.plugins.modules import mqtt_ca_certificate_info
+
+MODULE = mqtt_ca_certificate_info.__file__.replace('.pyc', '.py')
+INSTANCE = 'post-cn-emulator01'
+SECRET = 'emulator-access-key-secret'
+KEYS = {'access_key_id': 'emulator-access-key-id', 'access_key_secret': SECRET}
+STS_KEYS = {'access_key_id': 'STS.emulator-temporary-key-id', 'access_key_secret': 'emulator-temporary-key-secret',
+            'security_token': 'emulator-security-token'}
+DAY_MS = 86400000
+
+
+def run_module(args, environ=None):
+    """``(result, process)``; the process's output is checked to be one JSON document and nothing else."""
+    env = {'PATH': os.environ['PATH'], 'PYTHONPATH': os.pathsep.join(sys.path)}
+    env.update(environ or {})
+    process = subprocess.run([sys.executable, MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': args}),
+                             capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert process.stderr == '', process.stderr
+    result = json.loads(process.stdout)
+    assert 'exception' not in result and 'module_stderr' not in result
+    return result, process
+
+
+def warning_texts(result):
+    """ansible-core 2.19 and later return warnings as summaries with their message inside."""
+    return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
+
+
+def fixture_cas(fixtures, instance=INSTANCE):
+    return [entry['data'] for entry in fixtures['instances'][instance]['ca_certificates']]
+
+
+def canonical(text):
+    """The spec's canonical PEM, written independently of the collection's code."""
+    if not text:
+        return None
+    return text.replace('\\r\\n', '\n').replace('\\n', '\n').replace('\r\n', '\n').strip() + '\n'
+
+
+def iso(epoch_ms):
+    return datetime.datetime.fromtimestamp(int(epoch_ms) // 1000, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def assert_facts_match(facts, data, before_ms, after_ms):
+    """Every return key of the spec against the API data the emulator holds."""
+    assert facts['sn'] == data['Sn']
+    assert facts['name'] == data['CaName']
+    assert facts['status'] == {'1': 'active', '0': 'inactive'}[data['Status']]
+    assert facts['registration_code'] == data['RegistrationCode']
+    assert facts['ca_pem'] == canonical(data['CaContent'])
+    assert facts['verification_pem'] == canonical(data['VerificationContent'])
+    assert (facts['valid_begin_ms'], facts['valid_end_ms']) == (int(data['ValidBegin']), int(data['ValidEnd']))
+    assert (facts['valid_begin'], facts['valid_end']) == (iso(data['ValidBegin']), iso(data['ValidEnd']))
+    end = int(data['ValidEnd'])
+    assert facts['expired'] in {after_ms > end, before_ms > end}
+    assert facts['days_remaining'] in {(end - before_ms) // DAY_MS, (end - after_ms) // DAY_MS}
+    certificates = x509.load_pem_x509_certificates(facts['ca_pem'].encode()) if hasattr(x509, 'load_pem_x509_certificates') else None
+    first = x509.load_pem_x509_certificate(facts['ca_pem'].encode())
+    fingerprint = first.fingerprint(hashes.SHA256()).hex()
+    assert facts['x509']['fingerprints']['sha256'] == ':'.join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2))
+    assert facts['x509']['serial_number'] == first.serial_number
+    assert facts['x509']['subject']['commonName'] == first.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+    assert facts['x509']['certificates_in_pem'] == (len(certificates) if certificates else facts['ca_pem'].count('BEGIN CERTIFICATE'))
+    assert facts['verification'] == {'common_name': data['RegistrationCode'], 'matches_registration_code': True, 'signed_by_ca': True}
+    assert re.match(r'^[0-9A-F-]{36}$', facts['request_id'])
+
+
+def lookup(server, sn=None, keys=None, **options):
+    args = dict(keys or KEYS, instance_id=INSTANCE, endpoint=server.url, **options)
+    if sn is not None:
+        args['sn'] = sn
+    before = int(time.time() * 1000)
+    result, dummy = run_module(args)
+    return result, before, int(time.time() * 1000)
+
+
+@pytest.mark.parametrize('algorithm', ['ACS3-HMAC-SHA256', 'HMAC-SHA1'])
+@pytest.mark.parametrize('keys', [KEYS, STS_KEYS], ids=['permanent', 'sts'])
+def test_every_ca_with_every_return_key_through_the_sdk_verified_emulator(sdk_verified_emulator, algorithm, keys):
+    cas = fixture_cas(sdk_verified_emulator.fixtures)
+    result, before, after = lookup(sdk_verified_emulator, [ca['Sn'] for ca in cas], keys, signature_algorithm=algorithm)
+    assert result['changed'] is False and not result.get('failed')
+    assert [facts['sn'] for facts in result['certificates']] == [ca['Sn'] for ca in cas]
+    for facts, data in zip(result['certificates'], cas):
+        assert_facts_match(facts, data, before, after)
+
+
+def test_tls_endpoint_trusted_through_ca_bundle_or_unverified_with_a_warning(start_emulator, tmp_path):
+    server = start_emulator('--tls-dir', str(tmp_path))
+    verified = lookup(server, ca_bundle=str(tmp_path / 'ca.pem'))[0]
+    assert len(verified['certificates']) == len(fixture_cas(server.fixtures)) and 'warnings' not in verified
+    unverified = lookup(server, validate_certs=False)[0]
+    assert unverified['certificates'] == [dict(facts, request_id=mine['request_id'])
+                                          for facts, mine in zip(verified['certificates'], unverified['certificates'])]
+    assert warning_texts(unverified) == ["validate_certs is false: the endpoint's TLS certificate is not verified, so its identity is not either"]
+    untrusted = failure(dict(KEYS, instance_id=INSTANCE, endpoint=server.url))
+    assert untrusted['msg'].startswith('TLS verification of %s failed (' % server.url)
+
+
+def test_states_of_the_default_cas(emulator):
+    result = lookup(emulator)[0]
+    by_name = dict((facts['name'], facts) for facts in result['certificates'])
+    assert by_name['emulator-rsa2048-inactive']['status'] == 'inactive'
+    assert by_name['emulator-ec-p256-expired']['expired'] is True and by_name['emulator-ec-p256-expired']['days_remaining'] < 0
+    assert 0 <= by_name['emulator-rsa2048-expiring']['days_remaining'] <= 10
+    assert by_name['emulator-chain-crlf']['x509']['certificates_in_pem'] == 2
+    assert (by_name['emulator-ec-p256-active']['x509']['public_key_type'], by_name['emulator-rsa2048-active']['x509']['public_key_type']) == ('ECC', 'RSA')
+
+
+def test_listing_returns_every_ca_in_api_order(emulator):
+    result, before, after = lookup(emulator)
+    cas = fixture_cas(emulator.fixtures)
+    assert [facts['sn'] for facts in result['certificates']] == [ca['Sn'] for ca in cas]
+    for facts, data in zip(result['certificates'], cas):
+        assert_facts_match(facts, data, before, after)
+
+
+def test_listing_an_instance_without_cas_is_an_empty_list(emulator):
+    result = run_module(dict(KEYS, instance_id='post-cn-emulator02', endpoint=emulator.url))[0]
+    assert result['certificates'] == [] and not result.get('failed')
+
+
+def test_sns_come_back_in_the_order_asked_and_repeats_are_fetched_once(emulator):
+    first, third = fixture_cas(emulator.fixtures)[0]['Sn'], fixture_cas(emulator.fixtures)[2]['Sn']
+    emulator.reset()
+    result = lookup(emulator, [third, first, third])[0]
+    assert [facts['sn'] for facts in result['certificates']] == [third, first, third]
+    assert [entry['action'] for entry in emulator.requests_log()['requests']] == ['GetCaCertificate', 'GetCaCertificate']
+
+
+def test_check_mode_returns_the_same_facts(emulator):
+    sn = fixture_cas(emulator.fixtures)[0]['Sn']
+    normal = lookup(emulator, [sn])[0]
+    checked = lookup(emulator, [sn], _ansible_check_mode=True)[0]
+    assert checked['changed'] is False
+    assert [dict(facts, request_id=None) for facts in checked['certificates']] == [dict(facts, request_id=None) for facts in normal['certificates']]
+
+
+def test_credentials_from_the_environment(emulator):
+    sn = fixture_cas(emulator.fixtures)[0]['Sn']
+    result = run_module({'instance_id': INSTANCE, 'sn': [sn], 'endpoint': emulator.url},
+                        {'ALICLOUD_ACCESS_KEY': KEYS['access_key_id'], 'ALICLOUD_SECRET_KEY': SECRET})[0]
+    assert result['certificates'][0]['sn'] == sn
+
+
+def test_sn_with_reserved_and_non_ascii_characters_travels_as_one_parameter(start_emulator, emulator):
+    odd_sns = ['a&b=c d+e/f', 'üñí€ode%20*~', 'x' * 128]
+    fixtures = copy.deepcopy(emulator.fixtures)
+    template = fixture_cas(fixtures)[0]
+    fixtures['instances'][INSTANCE]['ca_certificates'] = [{'data': dict(template, Sn=sn)} for sn in odd_sns]
+    server = start_emulator(fixtures=fixtures)
+    for algorithm in ('ACS3-HMAC-SHA256', 'HMAC-SHA1'):
+        result = lookup(server, list(reversed(odd_sns)), signature_algorithm=algorithm)[0]
+        assert [facts['sn'] for facts in result['certificates']] == list(reversed(odd_sns)), result.get('msg')
+
+
+def failure(args, environ=None):
+    result, process = run_module(args, environ)
+    assert result['failed'] is True and process.returncode == 1
+    assert '\n' not in result['msg']
+    return result
+
+
+def test_unknown_sn_fails_with_find_ca_by_sn_error_and_its_request_id(emulator):
+    result = failure(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['no-such-sn']))
+    error = result['error']
+    assert (error['code'], error['http_status']) == ('FindCaBySnError', 400)
+    assert error['message'] == 'Failed to find the CA by the SN. Please check sn is valid.'
+    assert result['msg'].startswith('SN no-such-sn: GetCaCertificate failed: FindCaBySnError: Failed to find the CA by the SN.')
+    assert 'request ID %s' % error['request_id'] in result['msg']
+
+
+def test_unknown_instance_fails_with_the_api_code(emulator):
+    result = failure(dict(KEYS, instance_id='post-cn-nothere', endpoint=emulator.url))
+    assert result['error']['code'] == 'MqttInstanceNotFound'
+    assert 'ListCaCertificate failed: MqttInstanceNotFound' in result['msg']
+
+
+@pytest.mark.parametrize('sn, message', [
+    ('', "sn '' is 0 bytes long; a CA serial number has 1 to 128 bytes"),
+    ('x' * 129, "is 129 bytes long; a CA serial number has 1 to 128 bytes"),
+])
+def test_bad_sn_fails_before_any_request(emulator, sn, message):
+    emulator.reset()
+    assert message in failure(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['00e0a1c0ffee000001', sn]))['msg']
+    assert emulator.requests_log()['count'] == 0
+
+
+def test_unknown_region_gets_an_endpoint_by_the_pattern():
+    result = failure(dict(KEYS, instance_id=INSTANCE, region='xx-mars-1', timeout=3))
+    assert result['msg'].startswith('Could not connect to https://onsmqtt.xx-mars-1.aliyuncs.com (')
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'endpoint': 'http://127.0.0.1:8/path'}, "endpoint 'http://127.0.0.1:8/path' is not a host, host:port or http(s)://host[:port] URL"),
+    ({'region': 'cn hangzhou'}, "region 'cn hangzhou' is not a region ID such as cn-hangzhou"),
+    ({}, 'Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint'),
+    ({'region': 'cn-hangzhou', 'timeout': 0}, 'timeout must be a positive number of seconds, got 0'),
+    ({'region': 'cn-hangzhou', 'sn': ['x'], 'instance_id': ' '}, 'instance_id must not be empty'),
+])
+def test_bad_options_fail_in_one_line(args, message):
+    assert message in failure(dict(dict(KEYS, instance_id=INSTANCE), **args))['msg']
+
+
+def test_missing_keys_say_where_keys_come_from():
+    message = failure({'instance_id': INSTANCE, 'region': 'cn-hangzhou'})['msg']
+    assert message.startswith('No credentials found. Tried: the options access_key_id and access_key_secret; the environment variables')
+
+
+def test_the_secret_appears_in_no_output(emulator):
+    dummy, process = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['no-such-sn']))
+    assert SECRET not in process.stdout + process.stderr
+    wrong_secret = 'wrong-' + SECRET
+    result, process = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, access_key_secret=wrong_secret))
+    assert result['error']['code'] == 'SignatureDoesNotMatch'
+    assert wrong_secret not in process.stdout + process.stderr
