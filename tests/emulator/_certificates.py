@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2025, alibabacloud.apsaramq contributors
+"""Real X.509 certificates for the fixtures and the TLS mode, made with `cryptography`."""
+
+import ipaddress
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+ORGANIZATION = 'ApsaraMQ for MQTT emulator'
+KEY_GENERATORS = {
+    'rsa': lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    'ec': lambda: ec.generate_private_key(ec.SECP256R1()),
+}
+# Leaf keys are never used for anything but holding a public key: the fastest kind will do.
+LEAF_KEY_TYPE = 'ec'
+
+
+def to_pem(certificate):
+    return certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
+def _name(common_name):
+    return x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+    ])
+
+
+def _key_usage(is_ca):
+    return x509.KeyUsage(
+        digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+        key_agreement=False, key_cert_sign=is_ca, crl_sign=is_ca, encipher_only=False, decipher_only=False,
+    )
+
+
+def _build(subject, subject_public_key, issuer_name, issuer_key, validity, serial_number=None, is_ca=False, ca_path_length=None, extensions=()):
+    not_before, not_after = validity
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(subject_public_key)
+        .serial_number(serial_number or x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=ca_path_length), critical=True)
+        .add_extension(_key_usage(is_ca), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_public_key), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+    )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+class CertificateAuthority:
+    """A CA certificate together with its private key, which never leaves this process."""
+
+    def __init__(self, certificate, private_key):
+        self.certificate = certificate
+        self.private_key = private_key
+
+    @classmethod
+    def self_signed(cls, common_name, key_type, validity, serial_number=None):
+        private_key = KEY_GENERATORS[key_type]()
+        subject = _name(common_name)
+        return cls(_build(subject, private_key.public_key(), subject, private_key, validity, serial_number, is_ca=True), private_key)
+
+    def issue_ca(self, common_name, key_type, validity, serial_number=None):
+        private_key = KEY_GENERATORS[key_type]()
+        certificate = _build(
+            _name(common_name), private_key.public_key(), self.certificate.subject, self.private_key, validity, serial_number, is_ca=True, ca_path_length=0,
+        )
+        return CertificateAuthority(certificate, private_key)
+
+    def issue_leaf(self, common_name, validity, extensions=()):
+        """An end-entity certificate; returns (certificate, its private key)."""
+        private_key = KEY_GENERATORS[LEAF_KEY_TYPE]()
+        certificate = _build(_name(common_name), private_key.public_key(), self.certificate.subject, self.private_key, validity, extensions=extensions)
+        return certificate, private_key
+
+
+def tls_server_extensions(host_names):
+    """Subject alternative names (IP addresses or DNS names) and serverAuth for a TLS server certificate."""
+    names = []
+    for host in host_names:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(host)))
+        except ValueError:
+            names.append(x509.DNSName(host))
+    return (x509.SubjectAlternativeName(names), x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]))

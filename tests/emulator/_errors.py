@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2025, alibabacloud.apsaramq contributors
+"""Error codes the emulator answers with, their HTTP status and the service's wording."""
+
+# code: (HTTP status, message as the real service words it)
+ERROR_CATALOGUE = {
+    'SignatureDoesNotMatch': (400, 'Specified signature does not match our calculation.'),
+    'IncompleteSignature': (400, 'The request signature does not conform to Aliyun standards.'),
+    'InvalidAccessKeyId.NotFound': (404, 'Specified access key is not found.'),
+    'InvalidTimeStamp.Expired': (400, 'Specified time stamp or date value is expired.'),
+    'InvalidTimeStamp.Format': (400, 'Specified time stamp or date value is not well formatted.'),
+    'SignatureNonceUsed': (400, 'Specified signature nonce was used already.'),
+    'MissingSecurityToken': (400, 'SecurityToken is mandatory for this action.'),
+    'InvalidSecurityToken.Malformed': (400, 'Specified SecurityToken is malformed.'),
+    'InvalidSecurityToken.MismatchWithAccessKey': (400, 'Specified SecurityToken mismatch with the AccessKey.'),
+    'MissingParameter': (400, 'A required parameter is missing.'),
+    'ParameterFieldCheckFailed': (400, 'Failed to validate the parameters. The parameters may be missing or invalid.'),
+    'InvalidAction.NotFound': (404, 'Specified api is not found, please check your url and method.'),
+    'InvalidVersion': (400, 'Specified parameter Version is not valid.'),
+    'MqttInstanceNotFound': (404, 'Specified instance is not found'),
+    'FindCaBySnError': (400, 'Failed to find the CA by the SN. Please check sn is valid.'),
+    'RequestTooLarge': (413, 'The request body is too large.'),
+    'MethodNotAllowed': (405, 'The HTTP method is not allowed on this path.'),
+    'InternalError': (500, 'The request processing has failed due to some unknown error.'),
+}
+
+
+class ApiError(Exception):
+    """An error answer: raised anywhere while handling a request, turned into the JSON error body."""
+
+    def __init__(self, code, detail=None):
+        status, message = ERROR_CATALOGUE[code]
+        super().__init__(code)
+        self.code = code
+        self.http_status = status
+        self.message = f'{message} {detail}' if detail else message
+
+
+def error_body(error, request_id, host_id):
+    """The documented error shape, with a troubleshooting link like the real gateway's."""
+    return {
+        'RequestId': request_id,
+        'HostId': host_id,
+        'Code': error.code,
+        'Message': error.message,
+        'Recommend': f'https://api.aliyun.com/troubleshoot?q={error.code}&product=OnsMqtt&requestId={request_id}',
+    }

@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2025, alibabacloud.apsaramq contributors
+"""The HTTP side: routing, the API call pipeline, the request log and the control interface."""
+
+import dataclasses
+import http.server
+import json
+import re
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import uuid
+
+from _api import find_action
+from _auth import NonceRegistry, authenticate
+from _errors import ApiError, error_body
+from _protocol import IncomingRequest, read_call
+
+JSON_CONTENT_TYPE = 'application/json;charset=utf-8'
+MAX_BODY_BYTES = 1024 * 1024
+API_PATH = '/'
+API_METHODS = ('GET', 'POST')
+CONTROL_PREFIX = '/_emulator/'
+QUERY_STRING = re.compile(r'\?\S*')
+
+
+def log(line):
+    sys.stderr.write(f'{line}\n')
+    sys.stderr.flush()
+
+
+def new_request_id():
+    return str(uuid.uuid4()).upper()
+
+
+@dataclasses.dataclass(frozen=True)
+class Response:
+    status: int
+    body: dict
+    headers: dict = dataclasses.field(default_factory=dict)
+    log_note: str = ''  # what the stderr log line adds about the request
+
+
+def error_response(error, host_id, request_id=None):
+    request_id = request_id or new_request_id()
+    return Response(error.http_status, error_body(error, request_id, host_id or ''), {'x-acs-request-id': request_id})
+
+
+def internal_error_response(exc, what, host_id):
+    log(f'internal error while handling {what}: {type(exc).__name__}: {exc}')
+    return error_response(ApiError('InternalError'), host_id)
+
+
+class RequestLog:
+    """Every API request received, accepted or not, without secrets; thread-safe."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = []
+
+    def append(self, entry):
+        with self._lock:
+            self._entries.append(entry)
+
+    def snapshot(self):
+        with self._lock:
+            return {'count': len(self._entries), 'requests': list(self._entries)}
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+class Emulator:
+    """The state one running emulator shares between its request threads."""
+
+    def __init__(self, fixtures, cross_check=None, clock=time.time):
+        self.fixtures = fixtures
+        self.cross_check = cross_check  # optional second signature check, see _sdk_verifier
+        self.clock = clock
+        self.nonces = NonceRegistry()
+        self.request_log = RequestLog()
+
+    def reset(self):
+        self.nonces.clear()
+        self.request_log.clear()
+
+
+def handle_api_call(request, emulator):
+    request_id = new_request_id()
+    host_id = request.header('Host')
+    call = None
+    try:
+        if request.path != API_PATH or request.method not in API_METHODS:
+            raise ApiError('InvalidAction.NotFound', f'The emulator serves the API on GET and POST {API_PATH} only.')
+        call = read_call(request)
+        signing = call.signing_input(request)
+        action_handler = find_action(call.version, call.action)
+        authenticate(call, signing, emulator.fixtures, emulator.nonces, emulator.clock(), emulator.cross_check)
+        response = Response(200, {'RequestId': request_id, **action_handler(call.params, emulator.fixtures)}, {'x-acs-request-id': request_id})
+    except ApiError as error:
+        response = error_response(error, host_id, request_id)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        response = internal_error_response(exc, f'{request.method} {request.path}', host_id)
+    entry = request_log_entry(call, response)
+    emulator.request_log.append(entry)
+    note = ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id'))
+    return dataclasses.replace(response, log_note=note)
+
+
+def request_log_entry(call, response):
+    """What the control interface tells about one API request; `call` is None when it could not be read."""
+    return {
+        'action': getattr(call, 'action', None),
+        'algorithm': getattr(call, 'algorithm', None),
+        'access_key_id': getattr(call, 'access_key_id', None),
+        'nonce': getattr(call, 'nonce', None),
+        'status': response.status,
+        'code': response.body.get('Code'),
+    }
+
+
+def show_request_log(_request, emulator):
+    return Response(200, emulator.request_log.snapshot())
+
+
+def reset_emulator(_request, emulator):
+    emulator.reset()
+    return Response(200, {'reset': True})
+
+
+# path: (method, handler); later additions (fault injection, latency...) belong here.
+CONTROL_ROUTES = {
+    f'{CONTROL_PREFIX}requests': ('GET', show_request_log),
+    f'{CONTROL_PREFIX}reset': ('POST', reset_emulator),
+}
+
+
+def handle_control(request, emulator):
+    method, handler = CONTROL_ROUTES.get(request.path, (None, None))
+    if handler is None:
+        raise ApiError('InvalidAction.NotFound', f'Control paths: {", ".join(sorted(CONTROL_ROUTES))}.')
+    if request.method != method:
+        raise ApiError('MethodNotAllowed', f'{request.path} accepts {method} only.')
+    return handler(request, emulator)
+
+
+def route(request, emulator):
+    if request.path.startswith(CONTROL_PREFIX):
+        return handle_control(request, emulator)
+    return handle_api_call(request, emulator)
+
+
+class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'onsmqtt-emulator'
+    sys_version = ''
+    timeout = 60  # seconds an idle keep-alive connection may hold its thread
+
+    def setup(self):
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()
+        super().setup()
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._respond(self._handle())
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+
+    def _handle(self):
+        host_id = self.headers.get('Host')
+        try:
+            return route(self._read_request(), self.server.emulator)
+        except ApiError as error:
+            return error_response(error, host_id)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            return internal_error_response(exc, f'{self.command} {self.path.partition("?")[0]}', host_id)
+
+    def _read_request(self):
+        if self.headers.get('Transfer-Encoding'):
+            self.close_connection = True
+            raise ApiError('ParameterFieldCheckFailed', 'The emulator needs a Content-Length, not a Transfer-Encoding.')
+        length = self.headers.get('Content-Length', '0').strip()
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            self.close_connection = True
+            raise ApiError('RequestTooLarge' if length.isdigit() else 'ParameterFieldCheckFailed', f'Content-Length: {length!r}.')
+        path, _separator, query_string = self.path.partition('?')
+        return IncomingRequest(self.command, path, query_string, self.headers, self.rfile.read(int(length)))
+
+    def _respond(self, response):
+        payload = json.dumps(response.body, ensure_ascii=False).encode('utf-8')
+        self.send_response(response.status)
+        self.send_header('Content-Type', JSON_CONTENT_TYPE)
+        self.send_header('Content-Length', str(len(payload)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+        code = response.body.get('Code') if response.status >= 400 else None
+        details = ' '.join(part for part in (code, response.log_note) if part)
+        self.log_message('"%s %s" %d %s', self.command, self.path.partition('?')[0], response.status, details)
+
+    def log_request(self, code='-', size='-'):
+        """Replaced by the line _respond() logs, which never shows the query string."""
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        # http.server's own messages may quote the request line, whose query string can hold a security token.
+        log(f'{self.address_string()} - {QUERY_STRING.sub("?<query omitted>", format % args)}')
+
+
+class EmulatorServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, emulator, ssl_context=None):
+        self.emulator = emulator
+        self.ssl_context = ssl_context
+        super().__init__(address, EmulatorRequestHandler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind() resolves the host's FQDN, which can stall start-up for seconds.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def get_request(self):
+        connection, address = super().get_request()
+        if self.ssl_context is not None:
+            # The handshake then happens in the request's own thread (EmulatorRequestHandler.setup).
+            connection = self.ssl_context.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        log(f'{client_address[0]}:{client_address[1]} - connection failed: {type(error).__name__}: {error}')

@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2025, alibabacloud.apsaramq contributors
+"""Local emulator of the ApsaraMQ for MQTT control API (onsmqtt 2020-04-20); see README.md.
+
+Run it by path: python3 tests/emulator/onsmqtt_emulator.py --port 0
+"""
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+import threading
+
+from _fixtures import FixtureError, FixtureStore, generate_default_fixtures, write_fixtures
+from _sdk_verifier import SdkSignatureCheck, SdkUnavailable
+from _server import Emulator, EmulatorServer
+from _tls import tls_context
+
+PROGRAM = 'onsmqtt_emulator'
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog=PROGRAM, description='Local emulator of the ApsaraMQ for MQTT (onsmqtt 2020-04-20) control API.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default: %(default)s)')
+    parser.add_argument('--port', type=int, help='port to listen on; 0 picks a free one')
+    parser.add_argument('--port-file', metavar='PATH', help='write the port number to PATH once listening (removed again at exit)')
+    parser.add_argument('--fixtures', metavar='PATH', help='serve this fixture file instead of freshly generated defaults')
+    parser.add_argument('--write-fixtures', metavar='PATH', help='write freshly generated default fixtures to PATH and exit')
+    parser.add_argument('--tls-dir', metavar='DIR', help='serve HTTPS; the throw-away CA to trust is written to DIR/ca.pem')
+    parser.add_argument('--signature-verifier', choices=('own', 'sdk'), default='own',
+                        help='"sdk": also recompute every signature with the official Alibaba Cloud SDK (default: %(default)s)')
+    args = parser.parse_args(argv)
+    if args.port is None and args.write_fixtures is None:
+        parser.error('--port is required (0 picks a free port)')
+    return args
+
+
+def build_server(args):
+    fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures())
+    cross_check = SdkSignatureCheck() if args.signature_verifier == 'sdk' else None
+    ssl_context = tls_context(args.tls_dir, args.host) if args.tls_dir else None
+    return EmulatorServer((args.host, args.port), Emulator(fixtures, cross_check), ssl_context)
+
+
+def stop_on_signals(server):
+    def stop(_signal_number, _frame):
+        # shutdown() waits for serve_forever() to return, and that runs in this very thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, stop)
+
+
+def write_port_file(path, port):
+    # Written whole under a temporary name, so that a reader never sees a partial number.
+    temporary = f'{path}.tmp'
+    with open(temporary, 'w', encoding='ascii') as stream:
+        stream.write(f'{port}\n')
+    os.replace(temporary, path)
+
+
+def serve(args):
+    try:
+        server = build_server(args)
+    except (FixtureError, SdkUnavailable, OSError) as exc:
+        print(f'{PROGRAM}: error: {exc}', file=sys.stderr)
+        return 2
+    stop_on_signals(server)
+    port = server.server_address[1]
+    if args.port_file:
+        write_port_file(args.port_file, port)
+    print(f'listening on {"https" if args.tls_dir else "http"}://{args.host}:{port}', flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if args.port_file:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(args.port_file)
+    return 0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.write_fixtures:
+        write_fixtures(generate_default_fixtures(), args.write_fixtures)
+        return 0
+    return serve(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2025, alibabacloud.apsaramq contributors
+"""Fixtures shared by all unit tests: the onsmqtt emulator (tests/emulator/) running as a real subprocess."""
+
+import json
+import pathlib
+import queue
+import ssl
+import subprocess
+import sys
+import threading
+import urllib.request
+
+import pytest
+
+EMULATOR_SCRIPT = pathlib.Path(__file__).resolve().parent.parent / 'emulator' / 'onsmqtt_emulator.py'
+STARTUP_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 10
+LISTENING_PREFIX = 'listening on '
+
+
+class RunningEmulator:
+    """One emulator process: where it listens, the data it serves, and its control interface."""
+
+    def __init__(self, process, url, fixtures, log_file, ca_file=None):
+        self.process = process
+        self.url = url  # http://127.0.0.1:PORT (https:// in TLS mode)
+        self.host_port = url.split('://', 1)[1]  # 127.0.0.1:PORT, e.g. the SDK's endpoint
+        self.port = int(self.host_port.rsplit(':', 1)[1])
+        self.fixtures = fixtures  # the parsed fixture document the emulator serves
+        self.log_file = log_file  # the emulator's stderr
+        self.ca_file = ca_file  # TLS mode: the CA to trust (DIR/ca.pem)
+
+    def requests_log(self):
+        """{"count": N, "requests": [{"action", "algorithm", "access_key_id", "nonce", "status", "code"}, ...]}"""
+        return self._control('GET', 'requests')
+
+    def reset(self):
+        """Forgets the logged requests and the nonces seen."""
+        return self._control('POST', 'reset')
+
+    def log_text(self):
+        return self.log_file.read_text(encoding='utf-8')
+
+    def stop(self):
+        """Terminates the emulator (if still running) and returns its exit code."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        return self.process.returncode
+
+    def _control(self, method, name):
+        context = ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else None
+        # No proxy, whatever the environment says: the emulator is local.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
+        request = urllib.request.Request(f'{self.url}/_emulator/{name}', data=b'' if method == 'POST' else None, method=method)
+        with opener.open(request, timeout=10) as response:
+            return json.load(response)
+
+
+def _await_listening_url(process, log_file):
+    lines = queue.Queue()
+    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    try:
+        line = lines.get(timeout=STARTUP_TIMEOUT_SECONDS)
+    except queue.Empty:
+        line = ''
+    if not line.startswith(LISTENING_PREFIX):
+        process.kill()
+        process.wait()
+        pytest.fail(f'the emulator did not start; stdout: {line!r}; stderr: {log_file.read_text(encoding="utf-8")[-2000:]}')
+    return line[len(LISTENING_PREFIX):].strip()
+
+
+def _launch(fixtures_path, work_dir, extra_args):
+    log_file = work_dir / 'emulator.stderr.log'
+    command = [sys.executable, str(EMULATOR_SCRIPT), '--port', '0', '--fixtures', str(fixtures_path), *map(str, extra_args)]
+    with open(log_file, 'w', encoding='utf-8') as log_stream:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log_stream, text=True)  # pylint: disable=consider-using-with
+    url = _await_listening_url(process, log_file)
+    fixtures = json.loads(pathlib.Path(fixtures_path).read_text(encoding='utf-8'))
+    tls_dir = extra_args[extra_args.index('--tls-dir') + 1] if '--tls-dir' in extra_args else None
+    return RunningEmulator(process, url, fixtures, log_file, pathlib.Path(tls_dir) / 'ca.pem' if tls_dir else None)
+
+
+@pytest.fixture(scope='session')
+def emulator_command():
+    """The command that runs the emulator script, for tests that run it their own way."""
+    return [sys.executable, str(EMULATOR_SCRIPT)]
+
+
+@pytest.fixture(scope='session')
+def emulator_fixtures_path(tmp_path_factory, emulator_command):
+    """A default fixture file generated once per session (`--write-fixtures`)."""
+    path = tmp_path_factory.mktemp('emulator-fixtures') / 'fixtures.json'
+    subprocess.run([*emulator_command, '--write-fixtures', str(path)], check=True, timeout=STARTUP_TIMEOUT_SECONDS)
+    return path
+
+
+@pytest.fixture(scope='session')
+def emulator(emulator_fixtures_path, tmp_path_factory):
+    """The emulator serving the session's default fixtures over plain HTTP."""
+    running = _launch(emulator_fixtures_path, tmp_path_factory.mktemp('emulator'), [])
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope='session')
+def sdk_verified_emulator(emulator_fixtures_path, tmp_path_factory):
+    """Like `emulator`, but every signature must also match the official SDK's (`--signature-verifier sdk`)."""
+    running = _launch(emulator_fixtures_path, tmp_path_factory.mktemp('emulator-sdk'), ['--signature-verifier', 'sdk'])
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def start_emulator(emulator_fixtures_path, tmp_path_factory):
+    """Factory: start_emulator(*extra_args, fixtures=None) -> RunningEmulator, stopped at teardown.
+
+    `fixtures` is a fixture file path, a fixture document (dict) to serve, or None for the session's defaults.
+    """
+    started = []
+
+    def start(*extra_args, fixtures=None):
+        work_dir = tmp_path_factory.mktemp('emulator-started')
+        if isinstance(fixtures, dict):
+            fixtures_path = work_dir / 'fixtures.json'
+            fixtures_path.write_text(json.dumps(fixtures), encoding='utf-8')
+        else:
+            fixtures_path = fixtures or emulator_fixtures_path
+        started.append(_launch(fixtures_path, work_dir, list(extra_args)))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.stop()
