@@ -2,8 +2,11 @@
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
 """The onsmqtt actions the emulator implements, keyed by API version then action name.
 
-A handler takes the call's parameters and the FixtureStore and returns the answer without its RequestId.
+A handler takes the call's parameters, the FixtureStore and the caller's Credential, and returns the
+answer without its RequestId.
 """
+
+import re
 
 from _errors import ApiError
 
@@ -11,6 +14,13 @@ ONSMQTT_VERSION = '2020-04-20'
 SN_MAX_BYTES = 128
 PAGE_SIZE_MAX = 100
 INT32_MAX = 2 ** 31 - 1  # the service is written in Java
+INSTANCE_ID = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
+
+
+def authorize(credential, action):
+    """The RAM check: a credential limited to some actions may call only those."""
+    if credential.allowed_actions is not None and f'mq:{action}' not in credential.allowed_actions:
+        raise ApiError('PermissionCheckFailed', f'The caller is not granted mq:{action}.')
 
 
 def _text_param(params, name, max_bytes=None):
@@ -31,27 +41,31 @@ def _int_param(params, name, minimum, maximum=INT32_MAX):
     return value
 
 
-def _find_instance(fixtures, instance_id):
+def _find_instance(fixtures, instance_id, credential):
+    if not INSTANCE_ID.match(instance_id):
+        raise ApiError('ParameterFieldCheckFailed', 'MqttInstanceId must be an instance ID such as post-cn-7mz2d000000.')
     instance = fixtures.instance(instance_id)
     if instance is None:
         raise ApiError('MqttInstanceNotFound')
+    if instance.owner != credential.account:
+        raise ApiError('MqttOwnerCheckError')
     return instance
 
 
-def get_ca_certificate(params, fixtures):
+def get_ca_certificate(params, fixtures, credential):
     instance_id = _text_param(params, 'MqttInstanceId')
     sn = _text_param(params, 'Sn', SN_MAX_BYTES)
-    ca = _find_instance(fixtures, instance_id).find(sn)
+    ca = _find_instance(fixtures, instance_id, credential).find(sn)
     if ca is None:
         raise ApiError('FindCaBySnError')
     return {'Data': ca}
 
 
-def list_ca_certificate(params, fixtures):
+def list_ca_certificate(params, fixtures, credential):
     instance_id = _text_param(params, 'MqttInstanceId')
     page_no = _int_param(params, 'PageNo', 1)
     page_size = _int_param(params, 'PageSize', 1, PAGE_SIZE_MAX)
-    instance = _find_instance(fixtures, instance_id)
+    instance = _find_instance(fixtures, instance_id, credential)
     cas = instance.ca_certificates
     start = (page_no - 1) * page_size
     # The documentation contradicts itself on what Total counts; a fixture can pick either reading.

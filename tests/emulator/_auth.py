@@ -49,7 +49,7 @@ class NonceRegistry:
 
 
 def authenticate(call, signing, credentials, nonces, now, cross_check=None):
-    """Raises ApiError unless the call is signed by a known key, in time and for the first time.
+    """The call's Credential; raises ApiError unless it is signed by a known key, in time and for the first time.
 
     `credentials` answers `credential(access_key_id)` and `is_issued_token(token)`;
     `cross_check(call, signing, credential)`, when given, is a second signature check.
@@ -65,6 +65,7 @@ def authenticate(call, signing, credentials, nonces, now, cross_check=None):
         cross_check(call, signing, credential)
     if not nonces.claim(call.nonce, now):
         raise ApiError('SignatureNonceUsed')
+    return credential
 
 
 def _check_security_token(credential, token, credentials):

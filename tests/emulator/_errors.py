@@ -18,6 +18,8 @@ ERROR_CATALOGUE = {
     'InvalidAction.NotFound': (404, 'Specified api is not found, please check your url and method.'),
     'InvalidVersion': (400, 'Specified parameter Version is not valid.'),
     'MqttInstanceNotFound': (404, 'Specified instance is not found'),
+    'MqttOwnerCheckError': (403, 'The instance does not belong to the account of the AccessKey.'),
+    'PermissionCheckFailed': (403, 'You are not authorized to do this action. Please check the RAM policy.'),
     'FindCaBySnError': (400, 'Failed to find the CA by the SN. Please check sn is valid.'),
     'RequestTooLarge': (413, 'The request body is too large.'),
     'MethodNotAllowed': (405, 'The HTTP method is not allowed on this path.'),

@@ -29,6 +29,19 @@ TEMPORARY_CREDENTIAL = {
     'security_token': 'emulator-security-token',
     'description': 'Temporary (STS) AccessKey pair: accepted only together with its security token.',
 }
+OTHER_ACCOUNT_CREDENTIAL = {
+    'access_key_id': 'emulator-other-account-key-id',
+    'access_key_secret': 'emulator-other-account-key-secret',
+    'account': 'emulator-other-account',
+    'description': 'Permanent AccessKey pair of another account: its calls to the default instances get MqttOwnerCheckError.',
+}
+NO_PERMISSION_CREDENTIAL = {
+    'access_key_id': 'emulator-no-permission-key-id',
+    'access_key_secret': 'emulator-no-permission-key-secret',
+    'allowed_actions': [],
+    'description': 'Permanent AccessKey pair of a RAM user granted no mq: action: every call gets PermissionCheckFailed.',
+}
+DEFAULT_ACCOUNT = 'emulator-account'
 MAIN_INSTANCE_ID = 'post-cn-emulator01'
 EMPTY_INSTANCE_ID = 'post-cn-emulator02'
 
@@ -85,7 +98,8 @@ def generate_default_fixtures(now=None):
         'format': FORMAT_NAME,
         'version': FORMAT_VERSION,
         'generated_at': now.strftime('%Y-%m-%dT%H:%M:%SZ'),
-        'credentials': [dict(PERMANENT_CREDENTIAL), dict(TEMPORARY_CREDENTIAL)],
+        'credentials': [dict(credential) for credential in
+                        (PERMANENT_CREDENTIAL, TEMPORARY_CREDENTIAL, OTHER_ACCOUNT_CREDENTIAL, NO_PERMISSION_CREDENTIAL)],
         'instances': {
             MAIN_INSTANCE_ID: {
                 'description': 'Platinum instance holding one CA of each kind a client must handle.',
@@ -148,12 +162,15 @@ class Credential:
     access_key_id: str
     secret: str
     security_token: str = None
+    account: str = DEFAULT_ACCOUNT
+    allowed_actions: tuple = None  # RAM actions such as 'mq:GetCaCertificate'; None grants every action
 
 
 @dataclasses.dataclass(frozen=True)
 class Instance:
     ca_certificates: tuple  # the API's CA objects, in listing order
     list_total: str         # what ListCaCertificate's Total counts: 'items' or 'pages'
+    owner: str = DEFAULT_ACCOUNT
 
     def find(self, sn):
         return next((ca for ca in self.ca_certificates if ca['Sn'] == sn), None)
@@ -209,7 +226,13 @@ def _read_credentials(entries):
         token = entry.get('security_token')
         _expect(token is None or _is_text(token), '"security_token" must be a non-empty string when given')
         _expect(entry['access_key_id'] not in credentials, f'credential {entry["access_key_id"]} is listed twice')
-        credentials[entry['access_key_id']] = Credential(entry['access_key_id'], entry['access_key_secret'], token)
+        account = entry.get('account', DEFAULT_ACCOUNT)
+        allowed = entry.get('allowed_actions')
+        _expect(_is_text(account), '"account" must be a non-empty string when given')
+        _expect(allowed is None or (isinstance(allowed, list) and all(_is_text(action) for action in allowed)),
+                '"allowed_actions" must be a list of RAM actions such as "mq:GetCaCertificate" when given')
+        credentials[entry['access_key_id']] = Credential(entry['access_key_id'], entry['access_key_secret'], token, account,
+                                                         None if allowed is None else tuple(allowed))
     return credentials
 
 
@@ -221,7 +244,9 @@ def _read_instances(entries):
                 f'instance {instance_id} needs a "ca_certificates" list')
         list_total = entry.get('list_total', 'items')
         _expect(list_total in LIST_TOTAL_MODES, f'instance {instance_id}: "list_total" must be one of {", ".join(LIST_TOTAL_MODES)}')
-        instances[instance_id] = Instance(tuple(_read_ca(instance_id, ca) for ca in entry['ca_certificates']), list_total)
+        owner = entry.get('owner', DEFAULT_ACCOUNT)
+        _expect(_is_text(owner), f'instance {instance_id}: "owner" must be a non-empty string when given')
+        instances[instance_id] = Instance(tuple(_read_ca(instance_id, ca) for ca in entry['ca_certificates']), list_total, owner)
         sns = [ca['Sn'] for ca in instances[instance_id].ca_certificates]
         _expect(len(sns) == len(set(sns)), f'instance {instance_id} lists an SN twice')
     return instances

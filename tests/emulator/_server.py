@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 
-from _api import find_action
+from _api import authorize, find_action
 from _auth import NonceRegistry, authenticate
 from _errors import ApiError, error_body
 from _protocol import IncomingRequest, read_call
@@ -98,8 +98,10 @@ def handle_api_call(request, emulator):
         call = read_call(request)
         signing = call.signing_input(request)
         action_handler = find_action(call.version, call.action)
-        authenticate(call, signing, emulator.fixtures, emulator.nonces, emulator.clock(), emulator.cross_check)
-        response = Response(200, {'RequestId': request_id, **action_handler(call.params, emulator.fixtures)}, {'x-acs-request-id': request_id})
+        credential = authenticate(call, signing, emulator.fixtures, emulator.nonces, emulator.clock(), emulator.cross_check)
+        authorize(credential, call.action)
+        answer = action_handler(call.params, emulator.fixtures, credential)
+        response = Response(200, {'RequestId': request_id, **answer}, {'x-acs-request-id': request_id})
     except ApiError as error:
         response = error_response(error, host_id, request_id)
     except Exception as exc:  # pylint: disable=broad-exception-caught

@@ -52,6 +52,8 @@ class Key:
 
 PERMANENT = Key('emulator-access-key-id', 'emulator-access-key-secret')
 TEMPORARY = Key('STS.emulator-temporary-key-id', 'emulator-temporary-key-secret', 'emulator-security-token')
+OTHER_ACCOUNT = Key('emulator-other-account-key-id', 'emulator-other-account-key-secret')
+NO_PERMISSION = Key('emulator-no-permission-key-id', 'emulator-no-permission-key-secret')
 SECRETS = (PERMANENT.secret, TEMPORARY.secret, TEMPORARY.token)
 
 
@@ -670,7 +672,8 @@ def test_written_fixtures_hold_no_private_key(emulator_command, tmp_path):
     document = json.loads(text)
     assert [ca['data']['Sn'] for ca in document['instances'][INSTANCE]['ca_certificates']] == ALL_SNS
     assert document['instances'][EMPTY_INSTANCE]['ca_certificates'] == []
-    assert {credential['access_key_id'] for credential in document['credentials']} == {PERMANENT.access_key_id, TEMPORARY.access_key_id}
+    assert {credential['access_key_id'] for credential in document['credentials']} == {
+        key.access_key_id for key in (PERMANENT, TEMPORARY, OTHER_ACCOUNT, NO_PERMISSION)}
 
 
 def test_answers_hold_no_private_key(emulator):
@@ -737,3 +740,27 @@ def test_fixture_cas_are_as_documented(emulator, sn, key_type, status, days_left
         lines = content.split(line_break)
         assert len(lines) > 2
         assert not [line for line in lines if '\n' in line or '\r' in line or '\\n' in line]
+
+
+@pytest.mark.parametrize('action, params', [('GetCaCertificate', GET_PARAMS), ('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '10'})])
+def test_another_accounts_key_gets_owner_check_error(emulator, algorithm, action, params):
+    assert_answer(call(emulator, algorithm, action, params, key=OTHER_ACCOUNT), 403, 'MqttOwnerCheckError')
+
+
+def test_key_without_the_ram_action_gets_permission_check_failed(emulator, algorithm):
+    assert_answer(call(emulator, algorithm, 'GetCaCertificate', GET_PARAMS, key=NO_PERMISSION), 403, 'PermissionCheckFailed')
+
+
+def test_allowed_actions_grant_exactly_the_actions_listed(start_emulator, emulator, algorithm):
+    fixtures = dict(emulator.fixtures, credentials=[dict(access_key_id=PERMANENT.access_key_id, access_key_secret=PERMANENT.secret,
+                                                         allowed_actions=['mq:GetCaCertificate'])])
+    server = start_emulator(fixtures=fixtures)
+    assert_answer(call(server, algorithm, 'GetCaCertificate', GET_PARAMS), 200)
+    assert_answer(call(server, algorithm, 'ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}), 403,
+                  'PermissionCheckFailed')
+
+
+@pytest.mark.parametrize('instance_id', ['post cn bad', 'post-cn/../x', 'x' * 65])
+def test_malformed_instance_id_is_a_parameter_error(emulator, algorithm, instance_id):
+    assert_answer(call(emulator, algorithm, 'GetCaCertificate', {'MqttInstanceId': instance_id, 'Sn': SN_RSA_ACTIVE}), 400,
+                  'ParameterFieldCheckFailed')
