@@ -40,7 +40,7 @@ def _complete(values, source, names):
         return None
     if not (key_id and secret):
         missing = 'access_key_secret' if key_id else 'access_key_id'
-        raise ApsaraMQError('%s sets only half of a key pair: %s is missing (%s)' % (source, missing, names[missing]))
+        raise ApsaraMQError('%s set only half of a key pair: %s is missing (%s)' % (source, missing, names[missing]))
     return Credentials(key_id, secret, values.get('security_token') or None, source)
 
 
@@ -49,7 +49,7 @@ def resolve_credentials(params, environ):
     option_names = {'access_key_id': 'option access_key_id', 'access_key_secret': 'option access_key_secret'}
     env_names = dict((field, 'environment variable ' + ' or '.join(names)) for field, names in ENVIRONMENT.items())
     credentials = (_complete(params, 'The module options', option_names)
-                   or _complete(_from_environment(environ), 'The environment', env_names))
+                   or _complete(_from_environment(environ), 'The environment variables', env_names))
     if credentials is None:
         raise ApsaraMQError(
             'No credentials found. Tried: the options access_key_id and access_key_secret; the environment variables '

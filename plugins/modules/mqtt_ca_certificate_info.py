@@ -19,7 +19,7 @@ description:
   - Only Enterprise Platinum (and Professional) edition instances have CA certificates.
   - Changes nothing; RV(ignore:changed) is always V(false).
 author:
-  - alibabacloud.apsaramq contributors
+  - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
 options:
   instance_id:
     description:

@@ -742,7 +742,8 @@ def test_fixture_cas_are_as_documented(emulator, sn, key_type, status, days_left
         assert not [line for line in lines if '\n' in line or '\r' in line or '\\n' in line]
 
 
-@pytest.mark.parametrize('action, params', [('GetCaCertificate', GET_PARAMS), ('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '10'})])
+@pytest.mark.parametrize('action, params', [
+    ('GetCaCertificate', GET_PARAMS), ('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '10'})])
 def test_another_accounts_key_gets_owner_check_error(emulator, algorithm, action, params):
     assert_answer(call(emulator, algorithm, action, params, key=OTHER_ACCOUNT), 403, 'MqttOwnerCheckError')
 

@@ -121,7 +121,8 @@ def test_tls_endpoint_verifies_with_ca_bundle(tls_emulator):
 
 def test_tls_endpoint_with_an_untrusted_certificate_fails_clearly(tls_emulator):
     server = tls_emulator[0]
-    with pytest.raises(ApsaraMQError, match=r'^TLS verification of https://127\.0\.0\.1:\d+ failed \(.*\); check the endpoint, or trust its CA with ca_bundle$'):
+    expected = r'^TLS verification of https://127\.0\.0\.1:\d+ failed \(.*\); check the endpoint, or trust its CA with ca_bundle$'
+    with pytest.raises(ApsaraMQError, match=expected):
         _client(server.url).call('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'})
 
 
@@ -187,7 +188,8 @@ def canned_server():
 
 
 @pytest.mark.parametrize('status, content_type, body, expected', [
-    (502, 'text/html', b'<html><body><h1>502 Bad Gateway</h1></body></html>', r'HTTP 502 with text/html instead of a JSON object \(.<html><body><h1>502 Bad Gateway'),
+    (502, 'text/html', b'<html><body><h1>502 Bad Gateway</h1></body></html>',
+     r'HTTP 502 with text/html instead of a JSON object \(.<html><body><h1>502 Bad Gateway'),
     (200, 'application/json', b'{"RequestId": "R1", "Data": {"Sn": "00', r'HTTP 200 with application/json instead of a JSON object'),
     (200, 'application/json', b'', r"HTTP 200 with application/json instead of a JSON object \('an empty body'"),
     (200, 'application/json', b'["not", "an", "object"]', r'instead of a JSON object'),
