@@ -30,6 +30,8 @@ def parse_args(argv):
     parser.add_argument('--tls-dir', metavar='DIR', help='serve HTTPS; the throw-away CA to trust is written to DIR/ca.pem')
     parser.add_argument('--signature-verifier', choices=('own', 'sdk'), default='own',
                         help='"sdk": also recompute every signature with the official Alibaba Cloud SDK (default: %(default)s)')
+    parser.add_argument('--stop-on-stdin-eof', action='store_true',
+                        help='stop when standard input closes: a test harness that dies without cleaning up still stops it')
     args = parser.parse_args(argv)
     if args.port is None and args.write_fixtures is None:
         parser.error('--port is required (0 picks a free port)')
@@ -52,6 +54,16 @@ def stop_on_signals(server):
         signal.signal(signal_number, stop)
 
 
+def stop_on_stdin_eof(server):
+    def wait_for_eof():
+        # os.read, not sys.stdin: a daemon thread blocked in a buffered read aborts the interpreter at exit.
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+        server.shutdown()
+
+    threading.Thread(target=wait_for_eof, daemon=True).start()
+
+
 def write_port_file(path, port):
     # Written whole under a temporary name, so that a reader never sees a partial number.
     temporary = f'{path}.tmp'
@@ -67,6 +79,8 @@ def serve(args):
         print(f'{PROGRAM}: error: {exc}', file=sys.stderr)
         return 2
     stop_on_signals(server)
+    if args.stop_on_stdin_eof:
+        stop_on_stdin_eof(server)
     port = server.server_address[1]
     if args.port_file:
         write_port_file(args.port_file, port)

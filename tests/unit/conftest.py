@@ -52,6 +52,7 @@ class RunningEmulator:
                 self.process.kill()
                 self.process.wait()
         self.process.stdout.close()
+        self.process.stdin.close()
         return self.process.returncode
 
     def _control(self, method, name):
@@ -79,9 +80,10 @@ def _await_listening_url(process, log_file):
 
 def _launch(fixtures_path, work_dir, extra_args):
     log_file = work_dir / 'emulator.stderr.log'
-    command = [sys.executable, str(EMULATOR_SCRIPT), '--port', '0', '--fixtures', str(fixtures_path), *map(str, extra_args)]
+    command = [sys.executable, str(EMULATOR_SCRIPT), '--port', '0', '--fixtures', str(fixtures_path), '--stop-on-stdin-eof', *map(str, extra_args)]
     with open(log_file, 'w', encoding='utf-8') as log_stream:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log_stream, text=True)  # pylint: disable=consider-using-with
+        # The emulator stops when this pipe closes: also when a forked pytest worker exits without teardown.
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_stream, text=True)  # pylint: disable=consider-using-with
     url = _await_listening_url(process, log_file)
     fixtures = json.loads(pathlib.Path(fixtures_path).read_text(encoding='utf-8'))
     tls_dir = extra_args[extra_args.index('--tls-dir') + 1] if '--tls-dir' in extra_args else None

@@ -765,3 +765,9 @@ def test_allowed_actions_grant_exactly_the_actions_listed(start_emulator, emulat
 def test_malformed_instance_id_is_a_parameter_error(emulator, algorithm, instance_id):
     assert_answer(call(emulator, algorithm, 'GetCaCertificate', {'MqttInstanceId': instance_id, 'Sn': SN_RSA_ACTIVE}), 400,
                   'ParameterFieldCheckFailed')
+
+
+def test_stops_when_its_stdin_closes(start_emulator):
+    server = start_emulator()
+    server.process.stdin.close()
+    assert server.process.wait(10) == 0
