@@ -3,21 +3,21 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The README's demo: build and install the collection, start the emulator, run demo.yml
-# against three local "devices", stop the emulator. Usage: demo/run-demo.sh VENV_DIR
+# The README's demo, with the ansible-core, requests and cryptography found on PATH (make demo
+# provides them): build and install the collection, start the emulator, run demo.yml against
+# three local "devices", stop the emulator. Work files go to DEMO_WORK_DIR (default .cache/demo).
 set -euo pipefail
 
-venv=$(cd "$1" && pwd)
 repo=$(cd "$(dirname "$0")/.." && pwd)
-work="$repo/.cache/demo"
+work=${DEMO_WORK_DIR:-$repo/.cache/demo}
 rm -rf "$work"
 mkdir -p "$work/collections" "$work/devices"
-
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_FORCE_COLOR=0
-"$venv/bin/ansible-galaxy" collection build --force --output-path "$work" "$repo" >/dev/null
-"$venv/bin/ansible-galaxy" collection install --force -p "$work/collections" "$work"/alibabacloud-apsaramq-*.tar.gz >/dev/null
 
-"$venv/bin/python" "$repo/tests/emulator/onsmqtt_emulator.py" --port 0 --port-file "$work/port" 2>"$work/emulator.log" >/dev/null &
+ansible-galaxy collection build --force --output-path "$work" "$repo" >/dev/null
+ansible-galaxy collection install --force -p "$work/collections" "$work"/alibabacloud-apsaramq-*.tar.gz >/dev/null
+
+python3 "$repo/tests/emulator/onsmqtt_emulator.py" --port 0 --port-file "$work/port" 2>"$work/emulator.log" >/dev/null &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
@@ -25,9 +25,9 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 endpoint="http://127.0.0.1:$(cat "$work/port")"
 echo "Emulator listening on $endpoint"
 
-"$venv/bin/ansible-playbook" -i "$repo/demo/inventory.yml" "$repo/demo/demo.yml" \
+ansible-playbook -i "$repo/demo/inventory.yml" "$repo/demo/demo.yml" \
     -e "demo_endpoint=$endpoint" -e "demo_output_dir=$work/devices"
 
 echo
-echo "Files written on the devices:"
+echo "Files written on the devices (under $work/devices):"
 (cd "$work/devices" && find . -name '*.pem' | sort)

@@ -10,6 +10,7 @@
 #   tests/tooling/ansible-test.sh CORE_VERSION PYTHON_MINOR [--] ANSIBLE_TEST_ARGS...
 #   tests/tooling/pytest.sh CORE_VERSION PYTHON_MINOR [--] [PYTEST_ARGS...]
 #     (= ansible-test.sh --pytest ...: plain pytest on the same tree, see below)
+#   tests/tooling/ansible-test.sh --run CORE_VERSION PYTHON_MINOR [--] COMMAND [ARGS...]
 # Examples:
 #   tests/tooling/ansible-test.sh 2.21.5 3.13 -- sanity --venv --python 3.13
 #   tests/tooling/ansible-test.sh 2.18.19 3.13 -- sanity --venv --python 3.13
@@ -33,13 +34,13 @@
 #      from the previous run; tests/integration/integration_config.yml is
 #      copied too when it exists, even if git-ignored (as ansible-test does);
 #   5. runs that venv's ansible-test there with ANSIBLE_TEST_ARGS.
-# With --pytest (tests/tooling/pytest.sh) step 5 instead runs
-# "python -m pytest PYTEST_ARGS" (default: tests/unit) in the same tree, with
-# a second venv $CACHE/venvs/pytest-CORE_VERSION-pyPYTHON_MINOR holding
-# ansible-core, ansible-test's own unit test requirements and
-# tests/unit/requirements.txt, and PYTHONPATH set to the collections root.
-# Exit status: ansible-test's or pytest's (2 for a usage or setup error of
-# this script).
+# With --run, step 5 instead runs COMMAND in the same tree, with a second venv
+# $CACHE/venvs/tests-CORE_VERSION-pyPYTHON_MINOR (ansible-core, ansible-test's own
+# unit test requirements and tests/unit/requirements.txt) first on PATH and
+# PYTHONPATH set to the collections root. --pytest (tests/tooling/pytest.sh) is
+# --run with "python -m pytest PYTEST_ARGS" (default: tests/unit); make demo
+# uses --run too. Exit status: ansible-test's or COMMAND's (2 for a usage or
+# setup error of this script).
 #
 # Environment:
 #   ANSIBLE_TEST_TOOLING_CACHE  cache directory (default: <repo>/.cache)
@@ -64,16 +65,16 @@ say() {
 usage() {
     printf 'usage: %s CORE_VERSION PYTHON_MINOR [--] ANSIBLE_TEST_ARGS...\n' "$prog" >&2
     printf '       %s --pytest CORE_VERSION PYTHON_MINOR [--] [PYTEST_ARGS...]\n' "$prog" >&2
+    printf '       %s --run CORE_VERSION PYTHON_MINOR [--] COMMAND [ARGS...]\n' "$prog" >&2
     printf '  e.g. %s 2.21.5 3.13 -- sanity --venv --python 3.13\n' "$prog" >&2
     exit 2
 }
 
 mode=ansible-test
-if [[ ${1-} == --pytest ]]; then
-    mode=pytest
-    prog=pytest.sh
-    shift
-fi
+case ${1-} in
+    --pytest) mode=pytest prog=pytest.sh; shift ;;
+    --run) mode=run; shift ;;
+esac
 
 [[ $# -ge 2 ]] || usage
 core_version=$1
@@ -84,9 +85,10 @@ if [[ ${1-} == -- ]]; then
 fi
 if [[ $mode == pytest ]]; then
     [[ $# -ge 1 ]] || set -- tests/unit
-else
-    [[ $# -ge 1 ]] || usage
+    set -- python -m pytest -p no:cacheprovider "$@"
+    mode=run
 fi
+[[ $# -ge 1 ]] || usage
 
 [[ $core_version =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?([a-z]+[0-9]+)?$ ]] \
     || die "CORE_VERSION must be an ansible-core release such as 2.21.5, not '$core_version'"
@@ -310,12 +312,12 @@ run_child() {
     fi
 }
 
-if [[ $mode == pytest ]]; then
+if [[ $mode == run ]]; then
     # A second venv: ansible-core, ansible-test's unit test requirements and
     # the collection's tests/unit/requirements.txt (and constraints.txt), the
     # same set ansible-test units installs. Reinstalled when those change.
-    pytest_venv="$cache_dir/venvs/pytest-$key"
-    pytest_python="$pytest_venv/bin/python"
+    test_venv="$cache_dir/venvs/tests-$key"
+    test_python="$test_venv/bin/python"
     test_data=$("$venv_python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_data", "requirements"))')
     pip_args=("ansible-core==$core_version" -r "$test_data/units.txt" -c "$test_data/constraints.txt")
     for file in requirements.txt constraints.txt; do
@@ -335,26 +337,26 @@ if [[ $mode == pytest ]]; then
         fi
     done
     wanted="$core_version $base_python $wanted"
-    if ! python_runs "$pytest_python" || [[ ! -f $pytest_venv/.tooling-ready ]]; then
-        say "creating $pytest_venv"
-        rm -rf -- "$pytest_venv"
-        "$base_python" -m venv "$pytest_venv" || die "could not create a venv with $base_python"
+    if ! python_runs "$test_python" || [[ ! -f $test_venv/.tooling-ready ]]; then
+        say "creating $test_venv"
+        rm -rf -- "$test_venv"
+        "$base_python" -m venv "$test_venv" || die "could not create a venv with $base_python"
     fi
-    if [[ $(cat -- "$pytest_venv/.tooling-ready" 2>/dev/null) != "$wanted" ]]; then
-        say "installing unit test requirements into $pytest_venv"
-        rm -f -- "$pytest_venv/.tooling-ready"
-        (cd -- "$tree" && "$pytest_python" -m pip install --disable-pip-version-check --quiet "${pip_args[@]}") \
-            || die "could not install the unit test requirements into $pytest_venv"
-        printf '%s\n' "$wanted" >"$pytest_venv/.tooling-ready"
+    if [[ $(cat -- "$test_venv/.tooling-ready" 2>/dev/null) != "$wanted" ]]; then
+        say "installing unit test requirements into $test_venv"
+        rm -f -- "$test_venv/.tooling-ready"
+        (cd -- "$tree" && "$test_python" -m pip install --disable-pip-version-check --quiet "${pip_args[@]}") \
+            || die "could not install the unit test requirements into $test_venv"
+        printf '%s\n' "$wanted" >"$test_venv/.tooling-ready"
     fi
-    say "pytest with ansible-core $core_version, Python $python_minor, tree $tree"
-    say "running: pytest $*"
+    say "ansible-core $core_version, Python $python_minor, tree $tree"
+    say "running in $test_venv: $*"
     cd -- "$tree"
     status=0
-    PATH="$shim_dir:$PATH" PYTHONPATH="$collections_root${PYTHONPATH:+:$PYTHONPATH}" \
-        run_child "$pytest_python" -m pytest -p no:cacheprovider "$@" || status=$?
+    PATH="$test_venv/bin:$shim_dir:$PATH" VIRTUAL_ENV="$test_venv" PYTHONPATH="$collections_root${PYTHONPATH:+:$PYTHONPATH}" \
+        run_child "$@" || status=$?
     if [[ $status -ne 0 ]]; then
-        say "pytest exited with status $status (tree: $tree)"
+        say "$1 exited with status $status (tree: $tree)"
     fi
     exit "$status"
 fi
