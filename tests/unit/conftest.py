@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -141,3 +142,42 @@ def start_emulator(emulator_fixtures_path, tmp_path_factory):
     yield start
     for running in started:
         running.stop()
+
+
+class _CannedAnswer(BaseHTTPRequestHandler):
+    """Answers every request with the server's canned status, headers and body; the body may lie about its length."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        status, content_type, body, declared_length = self.server.canned
+        if self.server.stall == 'before headers':
+            threading.Event().wait(3)
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(declared_length if declared_length is not None else len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        if self.server.stall == 'in the body':
+            self.wfile.flush()
+            threading.Event().wait(3)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def canned_server():
+    """Factory: start(status, content_type, body, declared_length=None, stall=None) -> URL of a server that
+    answers every GET alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls)."""
+    servers = []
+
+    def start(status, content_type, body, declared_length=None, stall=None):
+        server = ThreadingHTTPServer(('127.0.0.1', 0), _CannedAnswer)
+        server.canned, server.stall, server.daemon_threads = (status, content_type, body, declared_length), stall, True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return 'http://127.0.0.1:%d' % server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -8,10 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pathlib
 import re
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -68,8 +67,10 @@ def test_every_request_gets_a_fresh_nonce_and_one_session(emulator):
     assert len(nonces) == 3 and len(set(nonces)) == 3
 
 
-def test_user_agent_names_the_collection_and_its_version():
-    assert re.match(r'^alibabacloud\.apsaramq/\d+\.\d+\.\d+ \(ansible-core/[\w.]+; python/3\.\d+\.\d+\)$', USER_AGENT)
+def test_user_agent_names_the_collection_and_the_version_of_galaxy_yml():
+    galaxy_yml = pathlib.Path(__file__).resolve().parents[4] / 'galaxy.yml'
+    version = re.search(r'^version: (\S+)$', galaxy_yml.read_text(), re.M).group(1)
+    assert re.match(r'^alibabacloud\.apsaramq/%s \(ansible-core/[\w.]+; python/3\.\d+\.\d+\)$' % re.escape(version), USER_AGENT)
 
 
 @pytest.mark.parametrize('algorithm', ALGORITHMS)
@@ -148,43 +149,6 @@ def test_explicit_proxy_is_used_and_beats_the_environment(emulator, monkeypatch)
     monkeypatch.setenv('NO_PROXY', '')
     with pytest.raises(ApsaraMQError, match=r'^The proxy refused or failed the request to'):
         _client(emulator.url, proxy='http://127.0.0.1:%d' % _closed_port()).call('GetCaCertificate', {'Sn': 'x'})
-
-
-class _CannedAnswer(BaseHTTPRequestHandler):
-    """Answers every request with the server's canned status, headers and body; the body may lie about its length."""
-
-    def do_GET(self):  # pylint: disable=invalid-name
-        status, content_type, body, declared_length = self.server.canned
-        if self.server.stall == 'before headers':
-            threading.Event().wait(3)
-        self.send_response(status)
-        self.send_header('Content-Type', content_type)
-        self.send_header('Content-Length', str(declared_length if declared_length is not None else len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        if self.server.stall == 'in the body':
-            self.wfile.flush()
-            threading.Event().wait(3)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def canned_server():
-    servers = []
-
-    def start(status, content_type, body, declared_length=None, stall=None):
-        server = ThreadingHTTPServer(('127.0.0.1', 0), _CannedAnswer)
-        server.canned, server.stall, server.daemon_threads = (status, content_type, body, declared_length), stall, True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return 'http://127.0.0.1:%d' % server.server_address[1]
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize('status, content_type, body, expected', [

@@ -6,10 +6,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+import json
+
 import pytest
 
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import check_sn, region_endpoint
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import (
+    API_VERSION, check_sn, get_ca_certificate, list_ca_certificates, region_endpoint,
+)
 
 
 @pytest.mark.parametrize('region, vpc, host', [
@@ -37,3 +44,50 @@ def test_sn_of_1_to_128_bytes_is_accepted(sn):
 def test_sn_outside_1_to_128_bytes_is_refused_with_its_size(sn, size):
     with pytest.raises(ApsaraMQError, match='is %d bytes long; a CA serial number has 1 to 128 bytes' % size):
         check_sn(sn)
+
+
+KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
+INSTANCE = 'post-cn-emulator01'
+
+
+def _instance_with(emulator, count, list_total):
+    """Fixtures whose instance holds ``count`` copies of a default CA, each with its own SN."""
+    fixtures = copy.deepcopy(emulator.fixtures)
+    template = fixtures['instances'][INSTANCE]['ca_certificates'][0]['data']
+    fixtures['instances'][INSTANCE] = {'list_total': list_total, 'ca_certificates': [
+        {'data': dict(template, Sn='sn-%04d' % number)} for number in range(count)]}
+    return fixtures
+
+
+@pytest.mark.parametrize('list_total', ['items', 'pages'])
+@pytest.mark.parametrize('count, page_size, requests', [(0, 100, 1), (1, 100, 1), (250, 100, 3), (200, 100, 3), (7, 3, 3)])
+def test_pager_reads_until_a_short_or_empty_page_whatever_total_says(start_emulator, emulator, list_total, count, page_size, requests):
+    server = start_emulator(fixtures=_instance_with(emulator, count, list_total))
+    answers = list_ca_certificates(AcsClient(server.url, API_VERSION, KEYS), INSTANCE, page_size)
+    assert [data['Sn'] for data, dummy in answers] == ['sn-%04d' % number for number in range(count)]
+    log = server.requests_log()
+    assert log['count'] == requests and {entry['code'] for entry in log['requests']} == {None}
+    assert all(request_id for dummy, request_id in answers)
+
+
+def test_pager_stops_when_the_server_ignores_page_no(canned_server):
+    page = {'RequestId': 'R1', 'Data': {'Total': 1, 'CaCertificateVOS': [{'Sn': 'same-%d' % number} for number in range(2)]}}
+    url = canned_server(200, 'application/json', json.dumps(page).encode())
+    with pytest.raises(ApsaraMQError, match=r'^ListCaCertificate returned CAs of an earlier page again on page 2 \(request ID R1\)$'):
+        list_ca_certificates(AcsClient(url, API_VERSION, KEYS), INSTANCE, page_size=2)
+
+
+@pytest.mark.parametrize('body, message', [
+    ({'RequestId': 'R2'}, r'^ListCaCertificate answered without a Data object \(request ID R2\)'),
+    ({'RequestId': 'R3', 'Data': {'CaCertificateVOS': 'oops'}}, r'^ListCaCertificate answered with a CaCertificateVOS that is not a list'),
+])
+def test_pager_refuses_answers_it_cannot_read(canned_server, body, message):
+    url = canned_server(200, 'application/json', json.dumps(body).encode())
+    with pytest.raises(ApsaraMQError, match=message):
+        list_ca_certificates(AcsClient(url, API_VERSION, KEYS), INSTANCE)
+
+
+def test_get_ca_certificate_without_data_is_refused(canned_server):
+    url = canned_server(200, 'application/json', b'{"RequestId": "R4", "Data": null}')
+    with pytest.raises(ApsaraMQError, match=r'^GetCaCertificate answered without a Data object \(request ID R4\)'):
+        get_ca_certificate(AcsClient(url, API_VERSION, KEYS), INSTANCE, 'sn')

@@ -40,7 +40,7 @@ def run_module(args, environ=None):
                              capture_output=True, text=True, timeout=60, env=env, check=False)
     assert process.stderr == '', process.stderr
     result = json.loads(process.stdout)
-    assert 'exception' not in result and 'module_stderr' not in result
+    assert 'module_stderr' not in result
     return result, process
 
 
@@ -180,7 +180,7 @@ def test_sn_with_reserved_and_non_ascii_characters_travels_as_one_parameter(star
 def failure(args, environ=None):
     result, process = run_module(args, environ)
     assert result['failed'] is True and process.returncode == 1
-    assert '\n' not in result['msg']
+    assert '\n' not in result['msg'] and 'exception' not in result
     return result
 
 
@@ -237,3 +237,14 @@ def test_the_secret_appears_in_no_output(emulator):
     result, process = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, access_key_secret=wrong_secret))
     assert result['error']['code'] == 'SignatureDoesNotMatch'
     assert wrong_secret not in process.stdout + process.stderr
+
+
+@pytest.mark.parametrize('library', ['requests', 'cryptography'])
+def test_a_missing_library_fails_with_missing_required_lib(tmp_path, library):
+    blocker = tmp_path / library
+    blocker.mkdir()
+    (blocker / '__init__.py').write_text("raise ImportError('%s is blocked by the test')\n" % library)
+    result, process = run_module(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou'),
+                                 {'PYTHONPATH': os.pathsep.join([str(tmp_path)] + sys.path)})
+    assert process.returncode == 1
+    assert result['msg'].startswith('Failed to import the required Python library (%s) on ' % library)
