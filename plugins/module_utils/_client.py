@@ -21,6 +21,7 @@ import warnings
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -84,7 +85,7 @@ class AcsClient:
     """Signs and sends one product's API calls; a fresh nonce and timestamp on every request."""
 
     def __init__(self, endpoint, api_version, credentials, signature_algorithm=ACS3, timeout=10,
-                 validate_certs=True, ca_bundle=None, proxy=None):
+                 validate_certs=True, ca_bundle=None, proxy=None, max_connections=10):
         self.base_url, self.host = parse_endpoint(endpoint)
         self.api_version = api_version
         self._credentials = credentials
@@ -95,6 +96,10 @@ class AcsClient:
         self._proxies = {'http': proxy, 'https': proxy} if proxy else None
         self._session = requests.Session()
         self._session.headers['User-Agent'] = USER_AGENT
+        # One kept-alive connection per concurrent caller; a smaller pool would reconnect (and urllib3 would log to stderr).
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max_connections)
+        self._session.mount('http://', adapter)
+        self._session.mount('https://', adapter)
 
     def call(self, action, params):
         """The decoded JSON body of a successful answer; raises ApiError or ApsaraMQError."""

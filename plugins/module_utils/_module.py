@@ -66,7 +66,7 @@ class ApsaraMQModule(AnsibleModule):
         except ApsaraMQError as exc:
             self.fail_json(msg=str(exc))
 
-    def onsmqtt_client(self):
+    def onsmqtt_client(self, max_connections=10):
         params = self.params
         if params['endpoint']:
             endpoint = params['endpoint']
@@ -76,4 +76,5 @@ class ApsaraMQModule(AnsibleModule):
             raise ApsaraMQError('Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint to say where the instance is')
         return AcsClient(
             endpoint, API_VERSION, resolve_credentials(params, os.environ), signature_algorithm=params['signature_algorithm'],
-            timeout=params['timeout'], validate_certs=params['validate_certs'], ca_bundle=params['ca_bundle'], proxy=params['proxy'])
+            timeout=params['timeout'], validate_certs=params['validate_certs'], ca_bundle=params['ca_bundle'], proxy=params['proxy'],
+            max_connections=max_connections)

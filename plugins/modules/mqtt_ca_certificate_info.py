@@ -32,9 +32,15 @@ options:
       - Serial numbers of the CA certificates to get, each of 1 to 128 bytes.
       - The result lists them in this order; a serial number given twice is fetched once and returned twice.
       - A serial number that the instance does not have fails the task with the API's C(FindCaBySnError).
-      - When not given, every CA certificate of the instance.
+      - When not given, every CA certificate of the instance. An empty list returns no CA certificate and sends no request.
     type: list
     elements: str
+  max_concurrency:
+    description:
+      - How many requests may be in flight at once when O(sn) lists several serial numbers.
+      - The Alibaba Cloud account allows 500 calls per second for all its clients together.
+    type: int
+    default: 16
 extends_documentation_fragment:
   - alibabacloud.apsaramq.connection
 attributes:
@@ -318,14 +324,17 @@ def main():
         argument_spec=dict(
             instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
             sn=dict(type='list', elements='str'),
+            max_concurrency=dict(type='int', default=16),
         ),
         supports_check_mode=True,
     )
     module.require_library('cryptography', HAS_CRYPTOGRAPHY, CRYPTOGRAPHY_IMPORT_ERROR)
+    params = module.params
     with module.failing_cleanly():
-        check_request(module.params['instance_id'], module.params['sn'])
+        check_request(params['instance_id'], params['sn'], params['max_concurrency'])
         certificates, warnings = ca_certificate_facts(
-            module.onsmqtt_client(), module.params['instance_id'], module.params['sn'], int(time.time() * 1000))
+            module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['sn'],
+            int(time.time() * 1000), params['max_concurrency'])
     for warning in warnings:
         module.warn(warning)
     module.exit_json(changed=False, certificates=certificates)

@@ -248,3 +248,21 @@ def test_a_missing_library_fails_with_missing_required_lib(tmp_path, library):
                                  {'PYTHONPATH': os.pathsep.join([str(tmp_path)] + sys.path)})
     assert process.returncode == 1
     assert result['msg'].startswith('Failed to import the required Python library (%s) on ' % library)
+
+
+def test_the_first_failing_sn_in_the_order_asked_is_reported(emulator):
+    good = fixture_cas(emulator.fixtures)[0]['Sn']
+    result = failure(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=[good, 'missing-one', good, 'missing-two']))
+    assert result['msg'].startswith('SN missing-one: GetCaCertificate failed: FindCaBySnError')
+
+
+def test_an_empty_sn_list_returns_nothing_and_sends_nothing(emulator):
+    emulator.reset()
+    assert run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=[]))[0]['certificates'] == []
+    assert emulator.requests_log()['count'] == 0
+
+
+@pytest.mark.parametrize('value', [0, -3])
+def test_max_concurrency_below_one_is_refused(value):
+    assert failure(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou', max_concurrency=value))['msg'] == (
+        'max_concurrency must be at least 1, got %d' % value)
