@@ -24,6 +24,10 @@ ERROR_CATALOGUE = {
     'RequestTooLarge': (413, 'The request body is too large.'),
     'MethodNotAllowed': (405, 'The HTTP method is not allowed on this path.'),
     'InternalError': (500, 'The request processing has failed due to some unknown error.'),
+    # Only fault injection (_faults.py) answers with these.
+    'Throttling.User': (400, 'Request was denied due to user flow control.'),
+    'SystemOverFlow': (403, 'The system is overloaded; please try again later.'),
+    'ServiceUnavailable': (503, 'The request has failed due to a temporary failure of the server.'),
 }
 
 

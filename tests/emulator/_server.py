@@ -16,6 +16,7 @@ import uuid
 from _api import authorize, find_action
 from _auth import NonceRegistry, authenticate
 from _errors import ApiError, error_body
+from _faults import HTML_502_PAGE, FaultInjector, error_fault
 from _protocol import IncomingRequest, read_call
 
 JSON_CONTENT_TYPE = 'application/json;charset=utf-8'
@@ -41,6 +42,9 @@ class Response:
     body: dict
     headers: dict = dataclasses.field(default_factory=dict)
     log_note: str = ''  # what the stderr log line adds about the request
+    raw_body: bytes = None  # sent instead of the JSON of `body` (an HTML error page)
+    content_type: str = JSON_CONTENT_TYPE
+    delivery: str = 'whole'  # 'whole'; 'drop': close without answering; 'cut': close halfway through the body
 
 
 def error_response(error, host_id, request_id=None):
@@ -76,19 +80,55 @@ class RequestLog:
 class Emulator:
     """The state one running emulator shares between its request threads."""
 
-    def __init__(self, fixtures, cross_check=None, clock=time.time):
+    def __init__(self, fixtures, cross_check=None, clock=time.time, faults=None):
         self.fixtures = fixtures
         self.cross_check = cross_check  # optional second signature check, see _sdk_verifier
         self.clock = clock
         self.nonces = NonceRegistry()
         self.request_log = RequestLog()
+        self.faults = faults or FaultInjector()
 
     def reset(self):
         self.nonces.clear()
         self.request_log.clear()
+        self.faults.reset()
 
 
 def handle_api_call(request, emulator):
+    latency = emulator.faults.latency_seconds
+    if latency:
+        time.sleep(latency)
+    response, call = answer_api_call(request, emulator)
+    fault = emulator.faults.next_fault()
+    if fault:
+        response = faulted_response(fault, response, request.header('Host'))
+    entry = request_log_entry(call, response, fault[0] if fault else None)
+    emulator.request_log.append(entry)
+    if fault and fault[0] == 'stall':
+        time.sleep(emulator.faults.stall_seconds)  # logged first: a test sees the request while it stalls
+    note = ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id', 'fault') if entry[name])
+    return dataclasses.replace(response, log_note=note)
+
+
+def faulted_response(fault, response, host_id):
+    """The answer `response` becomes under the fault `(kind, retry_after_ms)`; a stall is the caller's."""
+    kind, retry_after_ms = fault
+    if kind == 'drop':
+        return dataclasses.replace(response, delivery='drop')
+    if kind == 'truncated':
+        return dataclasses.replace(response, delivery='cut')
+    if kind == 'html':
+        return Response(502, {}, {}, raw_body=HTML_502_PAGE, content_type='text/html')
+    if kind == 'stall':
+        return response
+    faulted = error_response(error_fault(kind), host_id)
+    if retry_after_ms is not None:
+        faulted.headers['x-acs-retry-after'] = str(retry_after_ms)
+    return faulted
+
+
+def answer_api_call(request, emulator):
+    """``(response, call)``: the answer the service would give, and the call as read (None when unreadable)."""
     request_id = new_request_id()
     host_id = request.header('Host')
     call = None
@@ -106,21 +146,19 @@ def handle_api_call(request, emulator):
         response = error_response(error, host_id, request_id)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         response = internal_error_response(exc, f'{request.method} {request.path}', host_id)
-    entry = request_log_entry(call, response)
-    emulator.request_log.append(entry)
-    note = ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id'))
-    return dataclasses.replace(response, log_note=note)
+    return response, call
 
 
-def request_log_entry(call, response):
+def request_log_entry(call, response, fault=None):
     """What the control interface tells about one API request; `call` is None when it could not be read."""
     return {
         'action': getattr(call, 'action', None),
         'algorithm': getattr(call, 'algorithm', None),
         'access_key_id': getattr(call, 'access_key_id', None),
         'nonce': getattr(call, 'nonce', None),
-        'status': response.status,
+        'status': None if response.delivery == 'drop' else response.status,
         'code': response.body.get('Code'),
+        'fault': fault,
     }
 
 
@@ -133,20 +171,32 @@ def reset_emulator(_request, emulator):
     return Response(200, {'reset': True})
 
 
-# path: (method, handler); later additions (fault injection, latency...) belong here.
+def show_faults(_request, emulator):
+    return Response(200, emulator.faults.state())
+
+
+def configure_faults(request, emulator):
+    try:
+        return Response(200, emulator.faults.configure(json.loads(request.body or b'{}')))
+    except (ValueError, UnicodeDecodeError) as exc:  # FaultSpecError is a ValueError, like a JSON syntax error
+        raise ApiError('ParameterFieldCheckFailed', f'Fault settings: {exc}') from exc
+
+
+# path: {method: handler}
 CONTROL_ROUTES = {
-    f'{CONTROL_PREFIX}requests': ('GET', show_request_log),
-    f'{CONTROL_PREFIX}reset': ('POST', reset_emulator),
+    f'{CONTROL_PREFIX}requests': {'GET': show_request_log},
+    f'{CONTROL_PREFIX}reset': {'POST': reset_emulator},
+    f'{CONTROL_PREFIX}faults': {'GET': show_faults, 'POST': configure_faults},
 }
 
 
 def handle_control(request, emulator):
-    method, handler = CONTROL_ROUTES.get(request.path, (None, None))
-    if handler is None:
+    handlers = CONTROL_ROUTES.get(request.path)
+    if handlers is None:
         raise ApiError('InvalidAction.NotFound', f'Control paths: {", ".join(sorted(CONTROL_ROUTES))}.')
-    if request.method != method:
-        raise ApiError('MethodNotAllowed', f'{request.path} accepts {method} only.')
-    return handler(request, emulator)
+    if request.method not in handlers:
+        raise ApiError('MethodNotAllowed', f'{request.path} accepts {" and ".join(handlers)} only.')
+    return handlers[request.method](request, emulator)
 
 
 def route(request, emulator):
@@ -193,14 +243,23 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
         return IncomingRequest(self.command, path, query_string, self.headers, self.rfile.read(int(length)))
 
     def _respond(self, response):
-        payload = json.dumps(response.body, ensure_ascii=False).encode('utf-8')
+        if response.delivery == 'drop':
+            self.close_connection = True
+            self.log_message('"%s %s" dropped without an answer %s', self.command, self.path.partition('?')[0], response.log_note)
+            return
+        payload = response.raw_body if response.raw_body is not None else json.dumps(response.body, ensure_ascii=False).encode('utf-8')
         self.send_response(response.status)
-        self.send_header('Content-Type', JSON_CONTENT_TYPE)
+        self.send_header('Content-Type', response.content_type)
         self.send_header('Content-Length', str(len(payload)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        if response.delivery == 'cut':
+            # The headers promise the whole body; the connection closes after half of it.
+            self.wfile.write(payload[:len(payload) // 2])
+            self.close_connection = True
+        else:
+            self.wfile.write(payload)
         code = response.body.get('Code') if response.status >= 400 else None
         details = ' '.join(part for part in (code, response.log_note) if part)
         self.log_message('"%s %s" %d %s', self.command, self.path.partition('?')[0], response.status, details)

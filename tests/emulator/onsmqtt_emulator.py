@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 
+from _faults import DEFAULT_STALL_SECONDS, FAULT_KINDS, FaultInjector, FaultSettings, FaultSpecError, check_percent, parse_fault_arg
 from _fixtures import FixtureError, FixtureStore, generate_default_fixtures, write_fixtures
 from _sdk_verifier import SdkSignatureCheck, SdkUnavailable
 from _server import Emulator, EmulatorServer
@@ -32,17 +33,38 @@ def parse_args(argv):
                         help='"sdk": also recompute every signature with the official Alibaba Cloud SDK (default: %(default)s)')
     parser.add_argument('--stop-on-stdin-eof', action='store_true',
                         help='stop when standard input closes: a test harness that dies without cleaning up still stops it')
+    faults = parser.add_argument_group('fault injection', 'the same settings as POST /_emulator/faults; see README.md')
+    faults.add_argument('--latency-ms', type=int, default=0, metavar='N', help='delay every API answer by N milliseconds')
+    faults.add_argument('--fault', action='append', default=[], metavar='KIND[:COUNT]',
+                        help=f'the next COUNT (default 1) API requests get this fault, in the order given; kinds: {", ".join(FAULT_KINDS)}')
+    faults.add_argument('--random-faults', type=float, default=0.0, metavar='PERCENT', help='then fault this percentage of the API requests at random')
+    faults.add_argument('--random-fault-kinds', default=','.join(FAULT_KINDS), metavar='KIND,...', help='the faults drawn from (default: all)')
+    faults.add_argument('--fault-seed', type=int, help='seed of the random draw, for a repeatable run')
+    faults.add_argument('--stall-seconds', type=float, default=DEFAULT_STALL_SECONDS, help='how long a stall holds the answer back (default: %(default)s)')
     args = parser.parse_args(argv)
     if args.port is None and args.write_fixtures is None:
         parser.error('--port is required (0 picks a free port)')
+    try:
+        args.fault_settings = fault_settings(args)
+    except FaultSpecError as exc:
+        parser.error(str(exc))
     return args
+
+
+def fault_settings(args):
+    if not 0 <= args.latency_ms <= 3600000 or not 0 <= args.stall_seconds <= 3600:
+        raise FaultSpecError('--latency-ms must be 0..3600000 and --stall-seconds 0..3600')
+    return FaultSettings(
+        latency_ms=args.latency_ms, queued=[(*parse_fault_arg(text), None) for text in args.fault],
+        random_percent=check_percent(args.random_faults), random_kinds=[parse_fault_arg(kind)[0] for kind in args.random_fault_kinds.split(',')],
+        stall_seconds=args.stall_seconds, seed=args.fault_seed)
 
 
 def build_server(args):
     fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures())
     cross_check = SdkSignatureCheck() if args.signature_verifier == 'sdk' else None
     ssl_context = tls_context(args.tls_dir, args.host) if args.tls_dir else None
-    return EmulatorServer((args.host, args.port), Emulator(fixtures, cross_check), ssl_context)
+    return EmulatorServer((args.host, args.port), Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings)), ssl_context)
 
 
 def stop_on_signals(server):

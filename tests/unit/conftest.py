@@ -37,8 +37,12 @@ class RunningEmulator:
         return self._control('GET', 'requests')
 
     def reset(self):
-        """Forgets the logged requests and the nonces seen."""
+        """Forgets the logged requests and the nonces seen, and puts the fault settings back to the command line's."""
         return self._control('POST', 'reset')
+
+    def inject(self, **settings):
+        """POST /_emulator/faults, e.g. inject(kind='throttling', count=3) or inject(latency_ms=50); returns the settings now."""
+        return self._control('POST', 'faults', settings)
 
     def log_text(self):
         return self.log_file.read_text(encoding='utf-8')
@@ -56,11 +60,12 @@ class RunningEmulator:
         self.process.stdin.close()
         return self.process.returncode
 
-    def _control(self, method, name):
+    def _control(self, method, name, body=None):
         context = ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else None
         # No proxy, whatever the environment says: the emulator is local.
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
-        request = urllib.request.Request(f'{self.url}/_emulator/{name}', data=b'' if method == 'POST' else None, method=method)
+        data = json.dumps(body).encode() if body is not None else b'' if method == 'POST' else None
+        request = urllib.request.Request(f'{self.url}/_emulator/{name}', data=data, method=method)
         with opener.open(request, timeout=10) as response:
             return json.load(response)
 

@@ -17,6 +17,8 @@ import re
 import signal
 import ssl
 import subprocess
+import time
+import urllib.error
 import urllib.parse
 import uuid
 
@@ -600,9 +602,9 @@ def test_request_log_records_every_request_without_secrets(emulator):
     assert log['count'] == 2
     assert log['requests'] == [
         {'action': 'GetCaCertificate', 'algorithm': 'ACS3-HMAC-SHA256', 'access_key_id': TEMPORARY.access_key_id,
-         'nonce': accepted.headers['x-acs-signature-nonce'], 'status': 200, 'code': None},
+         'nonce': accepted.headers['x-acs-signature-nonce'], 'status': 200, 'code': None, 'fault': None},
         {'action': 'GetCaCertificate', 'algorithm': 'HMAC-SHA1', 'access_key_id': TEMPORARY.access_key_id,
-         'nonce': dict(refused.query)['SignatureNonce'], 'status': 400, 'code': 'SignatureDoesNotMatch'},
+         'nonce': dict(refused.query)['SignatureNonce'], 'status': 400, 'code': 'SignatureDoesNotMatch', 'fault': None},
     ]
     emulator.reset()
     assert emulator.requests_log() == {'count': 0, 'requests': []}
@@ -626,6 +628,114 @@ def test_concurrent_requests(emulator):
     assert {answer.status for answer in answers} == {200}
     assert len({answer.body['RequestId'] for answer in answers}) == len(requests)
     assert emulator.requests_log()['count'] == len(requests)
+
+
+# --- fault injection ---------------------------------------------------------------------------------
+def send_for_bytes(emulator, request):
+    """(status, lower-case headers, body bytes) of a request; lets http.client's errors about broken answers through."""
+    query = '&'.join(f'{rfc3986(name)}={rfc3986(value)}' for name, value in request.query)
+    connection = http.client.HTTPConnection('127.0.0.1', emulator.port, timeout=10)
+    try:
+        connection.request(request.method, f'/?{query}', headers=request.headers)
+        response = connection.getresponse()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_error_faults_answer_the_next_requests_in_order(start_emulator):
+    running = start_emulator('--fault', 'throttling:2', '--fault', 'overflow')
+    running.inject(kind='unavailable', count=1, retry_after_ms=1500)
+    answers = [call(running, 'v3', 'GetCaCertificate', GET_PARAMS) for _index in range(5)]
+    assert [(answer.status, answer.body.get('Code')) for answer in answers] == [
+        (400, 'Throttling.User'), (400, 'Throttling.User'), (403, 'SystemOverFlow'), (503, 'ServiceUnavailable'), (200, None)]
+    assert [answer.headers.get('x-acs-retry-after') for answer in answers] == [None, None, None, '1500', None]
+    log = running.requests_log()['requests']
+    assert [entry['fault'] for entry in log] == ['throttling', 'throttling', 'overflow', 'unavailable', None]
+    assert len({entry['nonce'] for entry in log}) == 5
+
+
+def test_drop_fault_closes_the_connection_without_an_answer(start_emulator):
+    running = start_emulator('--fault', 'drop')
+    with pytest.raises(http.client.RemoteDisconnected):
+        send_for_bytes(running, signed(running, 'rpc', 'GetCaCertificate', GET_PARAMS))
+    assert running.requests_log()['requests'][0]['status'] is None
+    assert_answer(call(running, 'rpc', 'GetCaCertificate', GET_PARAMS), 200)
+
+
+def test_truncated_fault_cuts_the_body_it_announced(start_emulator):
+    running = start_emulator('--fault', 'truncated')
+    with pytest.raises(http.client.IncompleteRead) as caught:
+        send_for_bytes(running, signed(running, 'v3', 'GetCaCertificate', GET_PARAMS))
+    assert caught.value.partial.startswith(b'{"RequestId"')
+    assert caught.value.expected > 0
+
+
+def test_html_fault_is_a_gateway_error_page(start_emulator):
+    running = start_emulator('--fault', 'html')
+    status, headers, body = send_for_bytes(running, signed(running, 'v3', 'GetCaCertificate', GET_PARAMS))
+    assert (status, headers['content-type']) == (502, 'text/html')
+    assert body.startswith(b'<html>') and b'502 Bad Gateway' in body
+
+
+def test_stall_fault_holds_the_answer_back(start_emulator):
+    running = start_emulator('--fault', 'stall', '--stall-seconds', '1.5')
+    started = time.monotonic()
+    assert_answer(call(running, 'v3', 'GetCaCertificate', GET_PARAMS), 200)
+    assert time.monotonic() - started >= 1.5
+
+
+def test_latency_delays_every_answer_until_changed(start_emulator):
+    running = start_emulator('--latency-ms', '300')
+
+    def seconds_per_call():
+        started = time.monotonic()
+        assert_answer(call(running, 'v3', 'GetCaCertificate', GET_PARAMS), 200)
+        return time.monotonic() - started
+
+    assert seconds_per_call() >= 0.3
+    assert running.inject(latency_ms=0)['latency_ms'] == 0
+    assert seconds_per_call() < 0.3
+    running.reset()  # back to the command line's settings
+    assert seconds_per_call() >= 0.3
+
+
+def test_random_faults_follow_the_percentage_and_the_seed(emulator):
+    def faulted_requests():
+        emulator.reset()
+        emulator.inject(random_percent=50, random_kinds=['throttling', 'overflow'], seed=7)
+        return [call(emulator, 'v3', 'GetCaCertificate', GET_PARAMS).body.get('Code') for _index in range(60)]
+
+    first = faulted_requests()
+    assert 10 <= sum(code is not None for code in first) <= 50
+    assert set(first) == {None, 'Throttling.User', 'SystemOverFlow'}
+    assert faulted_requests() == first
+    emulator.reset()
+    assert emulator.inject()['random_percent'] == 0
+
+
+@pytest.mark.parametrize('settings, message', [
+    ({'kind': 'meteor'}, "unknown fault 'meteor'"),
+    ({'kind': 'drop', 'count': -1}, 'count must be between 0'),
+    ({'count': 2}, 'count and retry_after_ms go with kind'),
+    ({'random_percent': 101}, 'random_percent must be a number from 0 to 100'),
+    ({'latency': 5}, 'unknown keys: latency'),
+])
+def test_bad_fault_settings_are_refused_and_change_nothing(emulator, settings, message):
+    emulator.reset()
+    before = emulator.inject()
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        emulator.inject(**settings)
+    body = json.loads(caught.value.read())
+    assert (caught.value.code, body['Code']) == (400, 'ParameterFieldCheckFailed')
+    assert message in body['Message']
+    assert emulator.inject() == before
+
+
+def test_bad_fault_option_stops_the_start(emulator_command):
+    finished = subprocess.run([*emulator_command, '--port', '0', '--fault', 'meteor:2'], capture_output=True, text=True, timeout=60, check=False)
+    assert finished.returncode == 2
+    assert "unknown fault 'meteor'" in finished.stderr
 
 
 # --- start, stop, TLS --------------------------------------------------------------------------------

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2025, alibabacloud.apsaramq contributors
+"""Fault injection: the answers of the service's bad days, on demand, for tests and soaks.
+
+A fault replaces the answer of one API request, after the request went through the whole
+pipeline (so its nonce is spent and logged as usual). Latency is added to every API request.
+"""
+
+import random
+import threading
+
+from _errors import ApiError
+
+# Faults that answer with an API error: kind -> error code.
+ERROR_FAULTS = {
+    'throttling': 'Throttling.User',
+    'overflow': 'SystemOverFlow',
+    'unavailable': 'ServiceUnavailable',
+}
+# Faults about the delivery of the answer.
+DELIVERY_FAULTS = ('drop', 'stall', 'truncated', 'html')
+FAULT_KINDS = tuple(ERROR_FAULTS) + DELIVERY_FAULTS
+DEFAULT_STALL_SECONDS = 30.0
+MAX_COUNT = 1000000
+
+HTML_502_PAGE = (b'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n'
+                 b'<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n')
+
+
+class FaultSpecError(ValueError):
+    """A fault setting that makes no sense; the message says which and why."""
+
+
+def parse_fault_arg(text):
+    """``KIND[:COUNT]`` of the command line -> ``(kind, count)``."""
+    kind, _separator, count = text.partition(':')
+    return check_kind(kind), check_count(count or '1', 'count')
+
+
+def check_kind(kind):
+    if kind not in FAULT_KINDS:
+        raise FaultSpecError(f'unknown fault {kind!r}; faults: {", ".join(FAULT_KINDS)}')
+    return kind
+
+
+def check_count(value, name, maximum=MAX_COUNT):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise FaultSpecError(f'{name} must be a whole number, got {value!r}') from None
+    if isinstance(value, bool) or not 0 <= number <= maximum:
+        raise FaultSpecError(f'{name} must be between 0 and {maximum}, got {value!r}')
+    return number
+
+
+def check_seconds(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+        raise FaultSpecError(f'{name} must be a number of seconds between 0 and 3600, got {value!r}')
+    return float(value)
+
+
+class FaultSettings:
+    """What to inject: a queue of ``[kind, count, retry_after_ms]`` for the next requests, then random faults."""
+
+    def __init__(self, latency_ms=0, queued=(), random_percent=0.0, random_kinds=FAULT_KINDS, stall_seconds=DEFAULT_STALL_SECONDS, seed=None):
+        self.latency_ms = latency_ms
+        self.queued = [list(item) for item in queued]
+        self.random_percent = random_percent
+        self.random_kinds = tuple(random_kinds)
+        self.stall_seconds = stall_seconds
+        self.seed = seed
+
+    def copy(self):
+        return FaultSettings(self.latency_ms, self.queued, self.random_percent, self.random_kinds, self.stall_seconds, self.seed)
+
+    def as_dict(self):
+        return {
+            'latency_ms': self.latency_ms,
+            'queued': [{'kind': kind, 'count': count, 'retry_after_ms': retry_after} for kind, count, retry_after in self.queued],
+            'random_percent': self.random_percent,
+            'random_kinds': list(self.random_kinds),
+            'stall_seconds': self.stall_seconds,
+            'seed': self.seed,
+        }
+
+
+class FaultInjector:
+    """Decides, thread-safely, which fault (if any) the next API request gets."""
+
+    def __init__(self, baseline=None):
+        self._baseline = baseline or FaultSettings()
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Back to the start-up settings (the command line's)."""
+        with self._lock:
+            self._settings = self._baseline.copy()
+            self._random = random.Random(self._settings.seed)
+
+    def state(self):
+        with self._lock:
+            return self._settings.as_dict()
+
+    @property
+    def latency_seconds(self):
+        with self._lock:
+            return self._settings.latency_ms / 1000.0
+
+    @property
+    def stall_seconds(self):
+        with self._lock:
+            return self._settings.stall_seconds
+
+    def configure(self, spec):
+        """Applies a control request's JSON object; raises FaultSpecError and changes nothing when any key is wrong."""
+        if not isinstance(spec, dict):
+            raise FaultSpecError('the body must be a JSON object')
+        unknown = set(spec) - {'kind', 'count', 'retry_after_ms', 'latency_ms', 'random_percent', 'random_kinds', 'stall_seconds', 'seed', 'clear'}
+        if unknown:
+            raise FaultSpecError(f'unknown keys: {", ".join(sorted(unknown))}')
+        with self._lock:
+            settings = self._settings.copy()
+            reseed = False
+            if spec.get('clear'):
+                settings = FaultSettings(stall_seconds=settings.stall_seconds)
+            if 'kind' in spec:
+                retry_after = spec.get('retry_after_ms')
+                settings.queued.append([check_kind(spec['kind']), check_count(spec.get('count', 1), 'count'),
+                                        None if retry_after is None else check_count(retry_after, 'retry_after_ms', 3600000)])
+            elif 'count' in spec or 'retry_after_ms' in spec:
+                raise FaultSpecError('count and retry_after_ms go with kind')
+            if 'latency_ms' in spec:
+                settings.latency_ms = check_count(spec['latency_ms'], 'latency_ms', 3600000)
+            if 'random_percent' in spec:
+                settings.random_percent = check_percent(spec['random_percent'])
+            if 'random_kinds' in spec:
+                if not isinstance(spec['random_kinds'], list) or not spec['random_kinds']:
+                    raise FaultSpecError('random_kinds must be a non-empty list of faults')
+                settings.random_kinds = tuple(check_kind(kind) for kind in spec['random_kinds'])
+            if 'stall_seconds' in spec:
+                settings.stall_seconds = check_seconds(spec['stall_seconds'], 'stall_seconds')
+            if 'seed' in spec:
+                settings.seed, reseed = check_count(spec['seed'], 'seed', 2 ** 63), True
+            self._settings = settings
+            if reseed:
+                self._random = random.Random(settings.seed)
+            return settings.as_dict()
+
+    def next_fault(self):
+        """``(kind, retry_after_ms)`` for the request being answered, or None: queued faults first, then the random draw."""
+        with self._lock:
+            queued = self._settings.queued
+            while queued and queued[0][1] == 0:
+                queued.pop(0)
+            if queued:
+                queued[0][1] -= 1
+                return queued[0][0], queued[0][2]
+            if self._settings.random_percent and self._random.random() * 100 < self._settings.random_percent:
+                return self._random.choice(self._settings.random_kinds), None
+            return None
+
+
+def check_percent(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise FaultSpecError(f'random_percent must be a number from 0 to 100, got {value!r}')
+    return float(value)
+
+
+def error_fault(kind):
+    """The ApiError of an error fault."""
+    return ApiError(ERROR_FAULTS[kind])
