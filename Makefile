@@ -7,12 +7,12 @@ CORE_OLDEST := 2.18.19
 PYTHON := 3.13
 TOOLING := tests/tooling
 
-.PHONY: demo test units sanity integration
+.PHONY: demo test units sanity integration molecule
 
 demo:
 	$(TOOLING)/demo.sh $(CORE_NEWEST) $(PYTHON)
 
-test: units sanity integration
+test: units sanity integration molecule
 
 units:
 	$(TOOLING)/pytest.sh $(CORE_NEWEST) $(PYTHON) -- tests/unit -q -p no:cacheprovider
@@ -24,3 +24,6 @@ sanity:
 
 integration:
 	$(TOOLING)/ansible-test.sh $(CORE_NEWEST) $(PYTHON) -- integration --venv --python $(PYTHON) --requirements
+
+molecule:
+	$(TOOLING)/ansible-test.sh --run $(CORE_NEWEST) $(PYTHON) -- molecule test --all

@@ -329,9 +329,14 @@ if [[ $mode == run ]]; then
             fi
         fi
     done
+    # Molecule runs from this venv too (make test's molecule step).
+    molecule_requirements="$tree/extensions/molecule/requirements.txt"
+    if [[ -f $molecule_requirements ]]; then
+        pip_args+=(-r "$molecule_requirements")
+    fi
     wanted=""
     for file in "$test_data/units.txt" "$test_data/constraints.txt" "$tree/tests/unit/requirements.txt" \
-        "$tree/tests/unit/constraints.txt"; do
+        "$tree/tests/unit/constraints.txt" "$molecule_requirements"; do
         if [[ -f $file ]]; then
             wanted+=" $(cksum <"$file")"
         fi
