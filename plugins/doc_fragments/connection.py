@@ -77,9 +77,25 @@ options:
     type: str
   timeout:
     description:
-      - Seconds to wait for the endpoint to connect and to answer, per HTTP request.
+      - Seconds to wait for the endpoint to connect and to answer, per HTTP request; a request that takes longer fails,
+        and is tried again when O(retries) allows.
     type: float
     default: 10
+  retries:
+    description:
+      - How many times a request is tried again after a failure that may pass, before the task fails.
+      - Tried again are throttling (error codes C(Throttling), C(Throttling.*), C(SystemOverFlow)), C(ServiceUnavailable),
+        C(InternalError), answers without an error code with HTTP status 429, 500, 502, 503 or 504, connection errors,
+        answers that break off, and timeouts. The error code decides when the answer has one, whatever its HTTP status.
+        Everything else fails at the first answer.
+      - Waits between attempts grow exponentially with full jitter (a random wait up to 0.5, 1, 2, 4, 8, then 10 seconds),
+        or as long as the service asks with its C(x-acs-retry-after) header. No retry starts once 60 seconds have passed
+        since the first attempt.
+      - Every attempt is signed afresh, with a new nonce and timestamp. Each retry draws a warning that names its cause;
+        RV(ignore:attempts) counts the requests sent.
+      - V(0) turns retrying off.
+    type: int
+    default: 5
 requirements:
   - requests
 """

@@ -14,6 +14,7 @@ __metaclass__ = type
 import json
 import platform
 import re
+import threading
 import time
 import traceback
 import uuid
@@ -34,11 +35,15 @@ from urllib.parse import urlsplit
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES, RetryPolicy, retry_after_seconds, retryable_answer
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
     ACS3, TIMESTAMP_FORMAT, acs3_headers, canonical_query, rpc_params,
 )
 
 COLLECTION_VERSION = '0.1.0'
+# A CA answer is a few KiB and a page of 100 CAs under 1 MiB; past this, something else is talking.
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+_CHUNK_BYTES = 64 * 1024
 USER_AGENT = 'alibabacloud.apsaramq/%s (ansible-core/%s; python/%s)' % (COLLECTION_VERSION, ANSIBLE_VERSION, platform.python_version())
 
 # A DNS name or an IP address; urlsplit gives IPv6 addresses without their brackets.
@@ -71,6 +76,36 @@ def parse_endpoint(endpoint):
     return '%s://%s' % (parts.scheme, parts.netloc), parts.netloc
 
 
+def _text(value):
+    """A field of an answer that should be a non-empty string, or None: answers are not trusted to have the documented types."""
+    return value if isinstance(value, str) and value else None
+
+
+def decode_answer(action, base_url, status, headers, content):
+    """The JSON object of a successful answer; raises ApiError for an error answer and ApsaraMQError for anything unreadable.
+
+    Error answers are retryable by the API's error code first and the HTTP status second.
+    """
+    header_request_id = _text(headers.get('x-acs-request-id'))
+    retry_after = retry_after_seconds(headers.get('x-acs-retry-after'))
+    try:
+        body = json.loads(content.decode('utf-8'))
+    except ValueError:  # UnicodeDecodeError is one too
+        body = None
+    if not isinstance(body, dict):
+        snippet = one_line(content[:120].decode('utf-8', 'replace')) or 'an empty body'
+        raise ApsaraMQError('%s: %s answered HTTP %s with %s instead of a JSON object (%r; request ID %s); check endpoint and region'
+                            % (action, base_url, status, headers.get('Content-Type') or 'no content type', snippet, header_request_id or 'none'),
+                            retryable=retryable_answer(None, status), retry_after=retry_after)
+    request_id = _text(body.get('RequestId')) or header_request_id
+    if status >= 400 or body.get('Success') is False:
+        code = _text(body.get('Code'))
+        message = body.get('Message')
+        raise ApiError(action, code or 'HTTP%s' % status, message if isinstance(message, str) else None, request_id, status,
+                       _HINTS.get(code), retryable_answer(code, status), retry_after)
+    return body
+
+
 def _cause(exc):
     """The innermost reason of a requests exception, short enough for a one-line message."""
     for dummy in range(10):  # bounded: exception chains can be cyclic
@@ -85,13 +120,22 @@ class AcsClient:
     """Signs and sends one product's API calls; a fresh nonce and timestamp on every request."""
 
     def __init__(self, endpoint, api_version, credentials, signature_algorithm=ACS3, timeout=10,
-                 validate_certs=True, ca_bundle=None, proxy=None, max_connections=10):
+                 validate_certs=True, ca_bundle=None, proxy=None, max_connections=10, retries=DEFAULT_RETRIES, retry_policy=None):
         self.base_url, self.host = parse_endpoint(endpoint)
         self.api_version = api_version
         self._credentials = credentials
         self._signature_algorithm = signature_algorithm
         self._timeout = timeout
         self._verify = (ca_bundle or True) if validate_certs else False
+        if not validate_certs:
+            # The module warns once; urllib3 would print to stderr on every request. Set once, here:
+            # warnings.catch_warnings() around each request is not thread-safe.
+            warnings.filterwarnings('ignore', category=InsecureRequestWarning)
+        self._retry_policy = retry_policy or RetryPolicy(retries)
+        # Shared by concurrent calls, hence the lock.
+        self._tally_lock = threading.Lock()
+        self._attempts = 0
+        self._retry_warnings = []
         # Per-request proxies beat HTTPS_PROXY from the environment; session proxies would not.
         self._proxies = {'http': proxy, 'https': proxy} if proxy else None
         self._session = requests.Session()
@@ -101,32 +145,95 @@ class AcsClient:
         self._session.mount('http://', adapter)
         self._session.mount('https://', adapter)
 
+    @property
+    def attempts(self):
+        """How many HTTP requests this client has sent, retries included."""
+        with self._tally_lock:
+            return self._attempts
+
+    @property
+    def retry_warnings(self):
+        """One line per retry so far, naming its cause."""
+        with self._tally_lock:
+            return list(self._retry_warnings)
+
     def call(self, action, params):
-        """The decoded JSON body of a successful answer; raises ApiError or ApsaraMQError."""
-        url, headers = self._signed_get(action, params)
+        """The decoded JSON body of a successful answer; raises ApiError or ApsaraMQError.
+
+        Retryable failures are tried again, each attempt signed afresh (new nonce and timestamp).
+        """
+        def attempt():
+            url, headers = self._signed_get(action, params)
+            return decode_answer(action, self.base_url, *self._get(action, url, headers))
+
+        return self._with_retries(action, attempt)
+
+    def _with_retries(self, what, attempt):
+        """The path of every request: the retry policy, the attempt count and a warning per retry."""
+        def counted_attempt():
+            with self._tally_lock:
+                self._attempts += 1
+            return attempt()
+
+        def record_retry(error, retry_number, delay):
+            with self._tally_lock:
+                self._retry_warnings.append('%s: retry %d of at most %d in %.1f s after: %s'
+                                            % (what, retry_number, self._retry_policy.retries, delay, error))
+
+        return self._retry_policy.run(counted_attempt, record_retry)
+
+    def _get(self, action, url, headers):
+        """``(status, headers, content)`` of one GET; the body is read within the timeout and the size cap."""
         try:
-            with warnings.catch_warnings():
-                # the module warns once about validate_certs=false; urllib3 would print to stderr on every request
-                warnings.simplefilter('ignore', InsecureRequestWarning)
-                response = self._session.get(url, headers=headers, timeout=self._timeout, verify=self._verify, proxies=self._proxies)
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            response = self._session.get(url, headers=headers, timeout=self._timeout, verify=self._verify, proxies=self._proxies, stream=True)
+            try:
+                return response.status_code, response.headers, self._read_body(action, response)
+            finally:
+                response.close()
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise self._connection_error(action, exc)
         except requests.exceptions.RequestException as exc:
             raise ApsaraMQError('The request to %s failed: %s' % (self.base_url, _cause(exc)))
-        return self._decode(action, response)
+
+    def _read_body(self, action, response):
+        # The read timeout bounds each wait for data, not a server that trickles: the deadline bounds the whole body.
+        deadline = time.monotonic() + self._timeout
+        declared = response.headers.get('Content-Length', '')
+        if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+            raise self._too_large(action, declared + ' bytes')
+        chunks, size = [], 0
+        for chunk in response.iter_content(_CHUNK_BYTES):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise self._too_large(action, 'more than %d bytes' % MAX_RESPONSE_BYTES)
+            if time.monotonic() > deadline:
+                raise self._no_answer(action)
+        return b''.join(chunks)
+
+    def _too_large(self, action, size):
+        return ApsaraMQError('%s: %s answered with %s, more than the %d MiB an answer of this API can be; check endpoint and proxy'
+                             % (action, self.base_url, size, MAX_RESPONSE_BYTES // (1024 * 1024)))
+
+    def _no_answer(self, action):
+        return ApsaraMQError('No answer from %s to %s within %s seconds; check network access to the endpoint, or raise timeout'
+                             % (self.base_url, action, self._timeout), retryable=True)
 
     def _connection_error(self, action, exc):
         # requests reports a read timeout in the body as a ConnectionError, not as a Timeout.
         if isinstance(exc, requests.exceptions.Timeout) or any(isinstance(arg, ReadTimeoutError) for arg in exc.args):
-            return ApsaraMQError('No answer from %s to %s within %s seconds; check network access to the endpoint, or raise timeout'
-                                 % (self.base_url, action, self._timeout))
+            return self._no_answer(action)
+        # Neither a certificate nor a proxy that refuses gets better by trying again.
         if isinstance(exc, requests.exceptions.SSLError):
             return ApsaraMQError('TLS verification of %s failed (%s); check the endpoint, or trust its CA with ca_bundle'
                                  % (self.base_url, _cause(exc)))
         if isinstance(exc, requests.exceptions.ProxyError):
             return ApsaraMQError('The proxy refused or failed the request to %s (%s); check proxy and HTTPS_PROXY' % (self.base_url, _cause(exc)))
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            return ApsaraMQError('The answer of %s to %s broke off before its end (%s); check network access and proxy'
+                                 % (self.base_url, action, _cause(exc)), retryable=True)
         return ApsaraMQError('Could not connect to %s (%s); check region or endpoint, proxy settings and network access'
-                             % (self.base_url, _cause(exc)))
+                             % (self.base_url, _cause(exc)), retryable=True)
 
     def _signed_get(self, action, params):
         timestamp = time.strftime(TIMESTAMP_FORMAT, time.gmtime())
@@ -139,20 +246,3 @@ class AcsClient:
             query = rpc_params('GET', params, action, self.api_version, self._credentials, timestamp, nonce)
         # Encoded here, as signed: requests leaves an already percent-encoded query alone.
         return '%s/?%s' % (self.base_url, canonical_query(query)), headers
-
-    def _decode(self, action, response):
-        header_request_id = response.headers.get('x-acs-request-id')
-        try:
-            body = json.loads(response.content.decode('utf-8'))
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            snippet = one_line(response.content[:120].decode('utf-8', 'replace')) or 'an empty body'
-            raise ApsaraMQError('%s: %s answered HTTP %s with %s instead of a JSON object (%r; request ID %s); check endpoint and region'
-                                % (action, self.base_url, response.status_code, response.headers.get('Content-Type') or 'no content type',
-                                   snippet, header_request_id or 'none'))
-        request_id = body.get('RequestId') or header_request_id
-        if response.status_code >= 400 or body.get('Success') is False:
-            code = body.get('Code') or 'HTTP%s' % response.status_code
-            raise ApiError(action, code, body.get('Message'), request_id, response.status_code, _HINTS.get(code))
-        return body

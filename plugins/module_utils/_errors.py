@@ -15,26 +15,36 @@ def one_line(text):
 
 
 class ApsaraMQError(Exception):
-    """A failure the user can act on; ``str()`` is the whole one-line message."""
+    """A failure the user can act on; ``str()`` is the whole one-line message.
 
-    def __init__(self, message):
+    ``retryable``: another attempt may succeed (throttling, 5xx, a broken connection); ``retry_after``: the seconds
+    the server asked to wait first, or None.
+    """
+
+    def __init__(self, message, retryable=False, retry_after=None):
         super(ApsaraMQError, self).__init__(one_line(message))
+        self.retryable = retryable
+        self.retry_after = retry_after
 
     def add_context(self, context):
         """Say which item of a batch failed, keeping the exception (and its error fields) as it is."""
         self.args = ('%s: %s' % (context, self.args[0]),)
 
+    def add_detail(self, detail):
+        """Append what happened around the failure, such as how many attempts were made."""
+        self.args = ('%s; %s' % (self.args[0].rstrip('.'), detail),)
+
 
 class ApiError(ApsaraMQError):
     """An error answer of an Alibaba Cloud API, with the fields playbooks may test."""
 
-    def __init__(self, action, code, message, request_id, http_status, hint=None):
+    def __init__(self, action, code, message, request_id, http_status, hint=None, retryable=False, retry_after=None):
         self.code = code
         self.message = one_line(message or '')
         self.request_id = request_id
         self.http_status = http_status
         text = '%s failed: %s: %s (request ID %s, HTTP %s)' % (action, code, self.message or 'no message', request_id or 'none', http_status)
-        super(ApiError, self).__init__(text + ('. ' + hint if hint else ''))
+        super(ApiError, self).__init__(text + ('. ' + hint if hint else ''), retryable, retry_after)
 
     def as_dict(self):
         return {'code': self.code, 'message': self.message, 'request_id': self.request_id, 'http_status': self.http_status}

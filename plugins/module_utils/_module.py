@@ -20,6 +20,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client impo
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import resolve_credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION, region_endpoint
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import ACS3, SIGNATURE_ALGORITHMS
 
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -36,21 +37,42 @@ CONNECTION_ARGUMENT_SPEC = dict(
     ca_bundle=dict(type='path'),
     proxy=dict(type='str'),
     timeout=dict(type='float', default=10),
+    retries=dict(type='int', default=DEFAULT_RETRIES),
 )
 
 
 class ApsaraMQModule(AnsibleModule):
-    """An AnsibleModule with the connection options, a client factory and one-line failures."""
+    """An AnsibleModule with the connection options, a client factory and one-line failures.
+
+    Every result, success or failure, reports ``attempts`` (HTTP requests sent, retries included) and warns once per retry.
+    """
 
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
+        self._clients = []  # before the base class, which may already fail
         super(ApsaraMQModule, self).__init__(argument_spec=spec, **kwargs)
         self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
         if self.params['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
+        if self.params['retries'] < 0:
+            self.fail_json(msg='retries must be 0 or more, got %d' % self.params['retries'])
         if not self.params['validate_certs']:
             self.warn("validate_certs is false: the endpoint's TLS certificate is not verified, so its identity is not either")
+
+    def exit_json(self, **kwargs):
+        self._report_requests(kwargs)
+        super(ApsaraMQModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self._report_requests(kwargs)
+        super(ApsaraMQModule, self).fail_json(msg=msg, **kwargs)
+
+    def _report_requests(self, result):
+        for client in self._clients:
+            for warning in client.retry_warnings:
+                self.warn(warning)
+        result['attempts'] = sum(client.attempts for client in self._clients)
 
     def require_library(self, name, present, import_error):
         if not present:
@@ -74,7 +96,9 @@ class ApsaraMQModule(AnsibleModule):
             endpoint = region_endpoint(params['region'], params['vpc_endpoint'])
         else:
             raise ApsaraMQError('Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint to say where the instance is')
-        return AcsClient(
+        client = AcsClient(
             endpoint, API_VERSION, resolve_credentials(params, os.environ), signature_algorithm=params['signature_algorithm'],
             timeout=params['timeout'], validate_certs=params['validate_certs'], ca_bundle=params['ca_bundle'], proxy=params['proxy'],
-            max_connections=max_connections)
+            max_connections=max_connections, retries=params['retries'])
+        self._clients.append(client)
+        return client

@@ -285,6 +285,12 @@ certificates:
       type: str
       returned: success
       sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
+attempts:
+  description:
+    - How many HTTP requests the task sent, retries included (see O(retries)); V(0) when it failed before sending any.
+  returned: always
+  type: int
+  sample: 1
 error:
   description: The API's error answer, when the task failed because of one.
   returned: failed with an API error

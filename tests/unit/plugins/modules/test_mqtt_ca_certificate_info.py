@@ -210,7 +210,7 @@ def test_bad_sn_fails_before_any_request(emulator, sn, message):
 
 
 def test_unknown_region_gets_an_endpoint_by_the_pattern():
-    result = failure(dict(KEYS, instance_id=INSTANCE, region='xx-mars-1', timeout=3))
+    result = failure(dict(KEYS, instance_id=INSTANCE, region='xx-mars-1', timeout=3, retries=0))
     assert result['msg'].startswith('Could not connect to https://onsmqtt.xx-mars-1.aliyuncs.com (')
 
 
@@ -219,6 +219,7 @@ def test_unknown_region_gets_an_endpoint_by_the_pattern():
     ({'region': 'cn hangzhou'}, "region 'cn hangzhou' is not a region ID such as cn-hangzhou"),
     ({}, 'Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint'),
     ({'region': 'cn-hangzhou', 'timeout': 0}, 'timeout must be a positive number of seconds, got 0'),
+    ({'region': 'cn-hangzhou', 'retries': -1}, 'retries must be 0 or more, got -1'),
     ({'region': 'cn-hangzhou', 'sn': ['x'], 'instance_id': ' '}, 'instance_id must not be empty'),
 ])
 def test_bad_options_fail_in_one_line(args, message):
