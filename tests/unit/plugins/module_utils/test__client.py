@@ -8,9 +8,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import concurrent.futures
+import json
 import pathlib
 import re
 import socket
+import time
 
 import pytest
 
@@ -178,3 +181,54 @@ def test_no_answer_within_timeout(canned_server, stall):
     url = canned_server(200, 'application/json', b'{"Reque', declared_length=100, stall=stall)
     with pytest.raises(ApsaraMQError, match=r'^No answer from http://127\.0\.0\.1:\d+ to GetCaCertificate within 0\.5 seconds'):
         _client(url, timeout=0.5, retries=0).call('GetCaCertificate', {'Sn': 'x'})
+
+
+def _error_answer(code, message='whatever'):
+    return json.dumps({'RequestId': 'R-CANNED', 'Code': code, 'Message': message}).encode()
+
+
+def test_an_error_code_that_is_not_retryable_is_not_retried_whatever_its_http_status(canned_server):
+    client = _client(canned_server(500, 'application/json', _error_answer('FindCaBySnError')))
+    with pytest.raises(ApiError, match=r'^GetCaCertificate failed: FindCaBySnError: whatever \(request ID R-CANNED, HTTP 500\)$'):
+        client.call('GetCaCertificate', {'Sn': 'x'})
+    assert client.attempts == 1 and client.retry_warnings == []
+
+
+def test_the_server_retry_after_is_honoured(start_emulator):
+    server = start_emulator()
+    server.inject(kind='throttling', retry_after_ms=800)
+    client = _client(server.url)
+    started = time.monotonic()
+    client.call('ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'})
+    assert 0.8 <= time.monotonic() - started < 3
+    assert client.attempts == 2
+    assert client.retry_warnings[0].startswith('ListCaCertificate: retry 1 of at most 5 in 0.8 s after: ListCaCertificate failed: Throttling.User')
+
+
+def test_concurrent_calls_share_one_tally(start_emulator):
+    server = start_emulator()
+    server.inject(kind='overflow', count=8, retry_after_ms=10)
+    client = _client(server.url)
+    params = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda dummy: client.call('ListCaCertificate', params), range(24)))
+    assert len(answers) == 24
+    assert client.attempts == 32 and len(client.retry_warnings) == 8
+    nonces = [entry['nonce'] for entry in server.requests_log()['requests']]
+    assert len(nonces) == 32 and len(set(nonces)) == 32
+
+
+def test_expired_timestamp_explains_clock_skew(canned_server):
+    client = _client(canned_server(400, 'application/json', _error_answer('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')))
+    with pytest.raises(ApiError, match=r'Check the clock of the host that runs the module: the service accepts requests within 15 minutes'):
+        client.call('GetCaCertificate', {'Sn': 'x'})
+    assert client.attempts == 1
+
+
+@pytest.mark.parametrize('declared_length', [None, 11 * 1024 * 1024])
+def test_an_answer_over_10_mib_is_refused(canned_server, declared_length):
+    body = b'{"RequestId": "R1", "Data": "' + b'x' * (10 * 1024 * 1024) + b'"}'
+    client = _client(canned_server(200, 'application/json', body, declared_length=declared_length), timeout=30)
+    with pytest.raises(ApsaraMQError, match=r'^GetCaCertificate: http://127\.0\.0\.1:\d+ answered with .* bytes, more than the 10 MiB an answer'):
+        client.call('GetCaCertificate', {'Sn': 'x'})
+    assert client.attempts == 1
