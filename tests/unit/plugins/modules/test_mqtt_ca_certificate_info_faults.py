@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import re
 import time
 
@@ -108,3 +109,24 @@ def test_every_result_reports_its_attempts(start_emulator):
     server = start_emulator()
     assert succeeded(lookup_args(server))['attempts'] == 1
     assert failure(dict(lookup_args(server), instance_id=' '))['attempts'] == 0
+
+
+def fixtures_with_first_ca(emulator, **data):
+    """The default fixture document with fields of the first CA replaced."""
+    document = copy.deepcopy(emulator.fixtures)
+    document['instances'][INSTANCE]['ca_certificates'][0]['data'].update(data)
+    return document
+
+
+def test_a_malformed_field_fails_in_one_line_with_the_request_id(start_emulator, emulator):
+    server = start_emulator(fixtures=fixtures_with_first_ca(emulator, ValidEnd='soon'))
+    result = failure(lookup_args(server))
+    answered = server.requests_log()['requests'][0]
+    assert re.fullmatch(r"The API answered with CA data this collection cannot read: .*ValidEnd.*'soon'.* \(request ID [0-9A-F-]{36}\)",
+                        result['msg'])
+    assert answered['status'] == 200 and result['attempts'] == 1
+
+
+def test_an_unknown_status_is_passed_through(start_emulator, emulator):
+    server = start_emulator(fixtures=fixtures_with_first_ca(emulator, Status='2'))
+    assert succeeded(lookup_args(server))['certificates'][0]['status'] == '2'
