@@ -17,7 +17,7 @@ SANITY_TARGETS := $(addprefix sanity-,$(SANITY_CORES))
 GATES := $(TOOLING)/collection-gates.sh $(CORE_NEWEST) $(PYTHON)
 
 .PHONY: demo test units sanity integration molecule shellcheck $(SANITY_TARGETS) \
-	collection-gates check-matrix support-matrix release-check docs changelog
+	collection-gates check-matrix support-matrix release-check docs changelog bench-fleet
 
 demo:
 	$(TOOLING)/demo.sh $(CORE_NEWEST) $(PYTHON)
@@ -43,6 +43,10 @@ integration:
 
 molecule:
 	$(TOOLING)/ansible-test.sh --run $(CORE_NEWEST) $(PYTHON) -- molecule test --all
+
+# Fleet-scale measurements (not part of make test): see tests/benchmarks/README.md.
+bench-fleet:
+	$(TOOLING)/ansible-test.sh --run $(CORE_NEWEST) $(PYTHON) -- python tests/benchmarks/fleet_scale.py
 
 # ansible-lint (production profile), antsibull-docs, ansible-doc, ansible-builder introspect,
 # the changelog, and galaxy-importer on the built tarball with Automation Hub's settings.
