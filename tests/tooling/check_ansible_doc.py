@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: Contributors to the alibabacloud.apsaramq collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -89,7 +88,7 @@ def check_module(fqcn):
     for task in example_tasks:
         if examples is None or task.strip() not in examples:
             problems.append(f'example task "{task.strip()}" is not rendered')
-    count = sum(1 for _ in entries(doc['doc'].get('options'), 'suboptions')) + sum(1 for _ in entries(doc.get('return'), 'contains'))
+    count = len(list(entries(doc['doc'].get('options'), 'suboptions'))) + len(list(entries(doc.get('return'), 'contains')))
     return problems, count
 
 

@@ -44,7 +44,6 @@ if [[ -z ${COLLECTION_GATES_SOURCE-} ]]; then
 fi
 
 # From here on: in the copy of the collection, with the test venv's python first on PATH.
-tree=$PWD
 collections_root=$(cd -- ../../.. && pwd -P)
 [[ $(cd -- ../.. && pwd -P) == "$collections_root/ansible_collections" ]] \
     || die "not run from an ansible_collections/NS/NAME tree"
