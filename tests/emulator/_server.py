@@ -207,6 +207,9 @@ def route(request, emulator):
 
 class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    # Headers and body go out in separate writes: with Nagle's algorithm on, the body waits for
+    # the client's delayed ACK (40 ms) on every kept-alive request.
+    disable_nagle_algorithm = True
     server_version = 'onsmqtt-emulator'
     sys_version = ''
     timeout = 60  # seconds an idle keep-alive connection may hold its thread
