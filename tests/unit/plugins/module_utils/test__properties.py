@@ -71,9 +71,9 @@ def test_acs3_signature_matches_the_reference(params):
 
 
 # The RPC common parameters are the protocol's own names; no API parameter is called so.
-RPC_PARAMS = PARAMS.map(lambda params: {name: value for name, value in params.items() if name not in RPC_COMMON_NAMES})
 RPC_COMMON_NAMES = frozenset(['Action', 'Version', 'Format', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce',
                               'Timestamp', 'Signature', 'SecurityToken'])
+RPC_PARAMS = PARAMS.map(lambda params: {name: value for name, value in params.items() if name not in RPC_COMMON_NAMES})
 
 
 @PROPERTY_SETTINGS
