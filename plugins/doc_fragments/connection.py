@@ -92,7 +92,7 @@ options:
         or as long as the service asks with its C(x-acs-retry-after) header. No retry starts once 60 seconds have passed
         since the first attempt.
       - Every attempt is signed afresh, with a new nonce and timestamp. Each retry draws a warning that names its cause;
-        RV(ignore:attempts) counts the requests sent.
+        RV(ignore:request_attempts) counts the requests sent.
       - V(0) turns retrying off.
     type: int
     default: 5

@@ -44,7 +44,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
 class ApsaraMQModule(AnsibleModule):
     """An AnsibleModule with the connection options, a client factory and one-line failures.
 
-    Every result, success or failure, reports ``attempts`` (HTTP requests sent, retries included) and warns once per retry.
+    Every result, success or failure, reports ``request_attempts`` (HTTP requests sent, retries included) and warns once per retry.
+    Not ``attempts``: Ansible writes its own into the results of tasks with ``until``.
     """
 
     def __init__(self, argument_spec, **kwargs):
@@ -72,7 +73,7 @@ class ApsaraMQModule(AnsibleModule):
         for client in self._clients:
             for warning in client.retry_warnings:
                 self.warn(warning)
-        result['attempts'] = sum(client.attempts for client in self._clients)
+        result['request_attempts'] = sum(client.attempts for client in self._clients)
 
     def require_library(self, name, present, import_error):
         if not present:

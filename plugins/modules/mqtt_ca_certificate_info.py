@@ -285,7 +285,7 @@ certificates:
       type: str
       returned: success
       sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
-attempts:
+request_attempts:
   description:
     - How many HTTP requests the task sent, retries included (see O(retries)); V(0) when it failed before sending any.
   returned: always

@@ -37,7 +37,7 @@ def test_three_throttled_answers_then_success(start_emulator):
     server.inject(kind='throttling', count=3, retry_after_ms=20)
     result = succeeded(lookup_args(server))
     log = server.requests_log()
-    assert log['count'] == 4 and result['attempts'] == 4
+    assert log['count'] == 4 and result['request_attempts'] == 4
     assert [entry['code'] for entry in log['requests']] == ['Throttling.User'] * 3 + [None]
     assert len({entry['nonce'] for entry in log['requests']}) == 4
     retries = [text for text in warning_texts(result) if 'retry' in text]
@@ -51,7 +51,7 @@ def test_unknown_sn_is_one_request_naming_find_ca_by_sn_error_and_the_request_id
     server = start_emulator()
     result = failure(dict(lookup_args(server), sn=['no-such-sn']))
     log = server.requests_log()
-    assert log['count'] == 1 and result['attempts'] == 1
+    assert log['count'] == 1 and result['request_attempts'] == 1
     assert 'FindCaBySnError' in result['msg']
     assert 'request ID %s' % result['error']['request_id'] in result['msg']
     assert not [text for text in warning_texts(result) if 'retry' in text]
@@ -64,7 +64,7 @@ def test_a_30_second_stall_fails_within_5_seconds_with_timeout_2_and_no_retries(
     assert time.monotonic() - started < 5
     assert result['msg'] == 'SN %s: No answer from %s to GetCaCertificate within 2.0 seconds; check network access to the endpoint, or raise timeout' % (
         SN, server.url)
-    assert result['attempts'] == 1
+    assert result['request_attempts'] == 1
 
 
 @pytest.mark.parametrize('fault, message', [
@@ -76,7 +76,7 @@ def test_broken_answers_fail_in_one_line_without_retries(start_emulator, fault, 
     server = start_emulator('--fault', fault)
     result = failure(lookup_args(server, retries=0))
     assert re.fullmatch(r'SN %s: %s.*' % (SN, message), result['msg'])
-    assert result['attempts'] == 1 and server.requests_log()['count'] == 1
+    assert result['request_attempts'] == 1 and server.requests_log()['count'] == 1
 
 
 @pytest.mark.parametrize('fault, cause', [
@@ -89,7 +89,7 @@ def test_broken_answers_fail_in_one_line_without_retries(start_emulator, fault, 
 def test_broken_answers_succeed_on_the_retry(start_emulator, fault, cause):
     server = start_emulator('--fault', fault)
     result = succeeded(lookup_args(server))
-    assert result['attempts'] == 2
+    assert result['request_attempts'] == 2
     assert [text for text in warning_texts(result) if 'retry 1 of at most 5' in text and cause in text]
     nonces = [entry['nonce'] for entry in server.requests_log()['requests']]
     assert len(nonces) == 2 and nonces[0] != nonces[1]
@@ -101,14 +101,14 @@ def test_retries_run_out_with_the_last_error_and_the_attempt_count(start_emulato
     result = failure(lookup_args(server, retries=2))
     assert result['error']['code'] == 'ServiceUnavailable'
     assert result['msg'].endswith('gave up after 3 attempts')
-    assert result['attempts'] == 3 and server.requests_log()['count'] == 3
+    assert result['request_attempts'] == 3 and server.requests_log()['count'] == 3
     assert len([text for text in warning_texts(result) if 'retry' in text]) == 2
 
 
 def test_every_result_reports_its_attempts(start_emulator):
     server = start_emulator()
-    assert succeeded(lookup_args(server))['attempts'] == 1
-    assert failure(dict(lookup_args(server), instance_id=' '))['attempts'] == 0
+    assert succeeded(lookup_args(server))['request_attempts'] == 1
+    assert failure(dict(lookup_args(server), instance_id=' '))['request_attempts'] == 0
 
 
 def fixtures_with_first_ca(emulator, **data):
@@ -124,7 +124,7 @@ def test_a_malformed_field_fails_in_one_line_with_the_request_id(start_emulator,
     answered = server.requests_log()['requests'][0]
     assert re.fullmatch(r"The API answered with CA data this collection cannot read: .*ValidEnd.*'soon'.* \(request ID [0-9A-F-]{36}\)",
                         result['msg'])
-    assert answered['status'] == 200 and result['attempts'] == 1
+    assert answered['status'] == 200 and result['request_attempts'] == 1
 
 
 def test_an_unknown_status_is_passed_through(start_emulator, emulator):
