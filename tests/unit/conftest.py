@@ -18,6 +18,7 @@ EMULATOR_SCRIPT = pathlib.Path(__file__).resolve().parent.parent / 'emulator' / 
 STARTUP_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
 LISTENING_PREFIX = 'listening on '
+NO_CONTENT_LENGTH = 'no Content-Length header'
 
 
 class RunningEmulator:
@@ -33,7 +34,7 @@ class RunningEmulator:
         self.ca_file = ca_file  # TLS mode: the CA to trust (DIR/ca.pem)
 
     def requests_log(self):
-        """{"count": N, "requests": [{"action", "algorithm", "access_key_id", "nonce", "status", "code"}, ...]}"""
+        """{"count": N, "requests": [{"action", "algorithm", "access_key_id", "nonce", "status", "code", "fault"}, ...]}"""
         return self._control('GET', 'requests')
 
     def reset(self):
@@ -158,7 +159,8 @@ class _CannedAnswer(BaseHTTPRequestHandler):
             threading.Event().wait(3)
         self.send_response(status)
         self.send_header('Content-Type', content_type)
-        self.send_header('Content-Length', str(declared_length if declared_length is not None else len(body)))
+        if declared_length != NO_CONTENT_LENGTH:  # without it, the body ends when the connection closes (HTTP/1.0)
+            self.send_header('Content-Length', str(declared_length if declared_length is not None else len(body)))
         self.end_headers()
         self.wfile.write(body)
         if self.server.stall == 'in the body':
@@ -172,7 +174,8 @@ class _CannedAnswer(BaseHTTPRequestHandler):
 @pytest.fixture
 def canned_server():
     """Factory: start(status, content_type, body, declared_length=None, stall=None) -> URL of a server that
-    answers every GET alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls)."""
+    answers every GET alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls).
+    declared_length=NO_CONTENT_LENGTH sends no Content-Length header."""
     servers = []
 
     def start(status, content_type, body, declared_length=None, stall=None):

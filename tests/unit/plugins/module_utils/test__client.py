@@ -225,7 +225,7 @@ def test_expired_timestamp_explains_clock_skew(canned_server):
     assert client.attempts == 1
 
 
-@pytest.mark.parametrize('declared_length', [None, 11 * 1024 * 1024])
+@pytest.mark.parametrize('declared_length', [None, 11 * 1024 * 1024, 'no Content-Length header'], ids=['honest', 'announced', 'undeclared'])
 def test_an_answer_over_10_mib_is_refused(canned_server, declared_length):
     body = b'{"RequestId": "R1", "Data": "' + b'x' * (10 * 1024 * 1024) + b'"}'
     client = _client(canned_server(200, 'application/json', body, declared_length=declared_length), timeout=30)
