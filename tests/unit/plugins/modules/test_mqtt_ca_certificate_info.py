@@ -267,3 +267,24 @@ def test_an_empty_sn_list_returns_nothing_and_sends_nothing(emulator):
 def test_max_concurrency_below_one_is_refused(value):
     assert failure(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou', max_concurrency=value))['msg'] == (
         'max_concurrency must be at least 1, got %d' % value)
+
+
+def test_several_sns_are_fetched_in_parallel(start_emulator):
+    server = start_emulator('--latency-ms', '1000')
+    sns = [ca['Sn'] for ca in fixture_cas(server.fixtures)]
+    started = time.monotonic()
+    result = lookup(server, sns)[0]
+    # one at a time would take at least len(sns) seconds
+    assert time.monotonic() - started < len(sns) / 2
+    assert [facts['sn'] for facts in result['certificates']] == sns
+
+
+def test_a_throttled_batch_is_retried_and_complete(start_emulator):
+    server = start_emulator()
+    sns = [ca['Sn'] for ca in fixture_cas(server.fixtures)]
+    server.inject(kind='throttling', count=3)
+    result = lookup(server, sns)[0]
+    assert [facts['sn'] for facts in result['certificates']] == sns
+    log = server.requests_log()
+    assert log['count'] == len(sns) + 3 == result['request_attempts']
+    assert len({entry['nonce'] for entry in log['requests']}) == log['count']
