@@ -2,10 +2,11 @@
 # Everything is installed under .cache/ from PyPI, with pinned versions; nothing else is assumed.
 
 # The support matrix, in one place (README.md shows it: make support-matrix; check-matrix checks it).
-# ansible-core: every minor that meta/runtime.yml admits (>=2.18) and that is still supported
-# (2.18 reached its end of life in May 2026), newest patch release each, oldest first.
-SANITY_CORES := 2.19.14 2.20.10 2.21.5
+# ansible-core: every minor that meta/runtime.yml admits (>=2.18), newest patch release each,
+# oldest first. 2.18 reached its end of life in May 2026, but requires_ansible still claims it.
+SANITY_CORES := 2.18.19 2.19.14 2.20.10 2.21.5
 # Per ansible-core, the Python versions it supports for modules, all but those CI lacks (3.14).
+MODULE_PYTHONS_2.18.19 := 3.8 3.9 3.10 3.11 3.12 3.13
 MODULE_PYTHONS_2.19.14 := 3.8 3.9 3.10 3.11 3.12 3.13
 MODULE_PYTHONS_2.20.10 := 3.9 3.10 3.11 3.12 3.13
 MODULE_PYTHONS_2.21.5 := 3.9 3.10 3.11 3.12 3.13
