@@ -56,8 +56,6 @@ class ApsaraMQModule(AnsibleModule):
         self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
         if self.params['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
-        if self.params['retries'] < 0:
-            self.fail_json(msg='retries must be 0 or more, got %d' % self.params['retries'])
         if not self.params['validate_certs']:
             self.warn("validate_certs is false: the endpoint's TLS certificate is not verified, so its identity is not either")
 
