@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""Reads a signed API call off the HTTP request, for either signature algorithm.
+"""Reads an API call off the HTTP request, for either signature algorithm, or none.
 
 Reading is tolerant (missing fields are None, so that the request log can say what it could);
-`signing_input()` then insists on everything the algorithm needs.
+`signing_input()` then insists on everything the algorithm needs. An RPC call that carries no signature
+material at all is read as UNSIGNED: only anonymous actions, and onsmqtt under --accept-unsigned, take it.
 """
 
 import dataclasses
@@ -19,6 +20,8 @@ MAX_PARAMETERS = 1000
 V3_AUTHORIZATION = re.compile(r'(?P<algorithm>\S+) Credential=(?P<credential>[^,]*),SignedHeaders=(?P<signed_headers>[^,]*),Signature=(?P<signature>\S*)')
 V3_REQUIRED_HEADERS = ('x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256')
 RPC_REQUIRED_PARAMETERS = ('Action', 'Version', 'Format', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'Signature')
+RPC_SIGNATURE_PARAMETERS = ('AccessKeyId', 'Signature', 'SignatureMethod', 'SecurityToken')
+UNSIGNED = 'unsigned'  # the algorithm of a call without any signature material
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +86,10 @@ class SignedCall:
     signature: str
     params: dict
 
+    @property
+    def unsigned(self):
+        return self.algorithm == UNSIGNED
+
 
 @dataclasses.dataclass(frozen=True)
 class V3Call(SignedCall):
@@ -133,7 +140,7 @@ def _require(value, what):
 
 
 def read_call(request):
-    """A V3 call when there is an Authorization header, an RPC call otherwise."""
+    """A V3 call when there is an Authorization header, an RPC call (perhaps UNSIGNED) otherwise."""
     authorization = request.header('Authorization')
     if authorization is not None:
         return _read_v3_call(request, authorization)
@@ -158,8 +165,9 @@ def _read_v3_call(request, authorization):
 
 def _read_rpc_call(request):
     params = request.parameters()
+    unsigned = not any(name in params for name in RPC_SIGNATURE_PARAMETERS)
     return RpcCall(
-        algorithm=params.get('SignatureMethod'),
+        algorithm=UNSIGNED if unsigned else params.get('SignatureMethod'),
         action=params.get('Action'),
         version=params.get('Version'),
         access_key_id=params.get('AccessKeyId'),

@@ -17,7 +17,8 @@ from _api import authorize, find_action
 from _auth import NonceRegistry, authenticate
 from _errors import ApiError, error_body
 from _faults import HTML_502_PAGE, FaultInjector, error_fault
-from _protocol import IncomingRequest, read_call
+from _fixtures import PERMANENT_CREDENTIAL
+from _protocol import RPC_SIGNATURE_PARAMETERS, IncomingRequest, read_call
 
 JSON_CONTENT_TYPE = 'application/json;charset=utf-8'
 MAX_BODY_BYTES = 1024 * 1024
@@ -25,6 +26,7 @@ API_PATH = '/'
 API_METHODS = ('GET', 'POST')
 CONTROL_PREFIX = '/_emulator/'
 QUERY_STRING = re.compile(r'\?\S*')
+UNSIGNED_CALLER = PERMANENT_CREDENTIAL['access_key_id']
 
 
 def log(line):
@@ -80,10 +82,11 @@ class RequestLog:
 class Emulator:
     """The state one running emulator shares between its request threads."""
 
-    def __init__(self, fixtures, cross_check=None, clock=time.time, faults=None):
+    def __init__(self, fixtures, cross_check=None, clock=time.time, faults=None, accept_unsigned=False):
         self.fixtures = fixtures
         self.cross_check = cross_check  # optional second signature check, see _sdk_verifier
         self.clock = clock
+        self.accept_unsigned = accept_unsigned  # --accept-unsigned: for benchmarks against clients that cannot sign
         self.nonces = NonceRegistry()
         self.request_log = RequestLog()
         self.faults = faults or FaultInjector()
@@ -136,9 +139,9 @@ def answer_api_call(request, emulator):
         if request.path != API_PATH or request.method not in API_METHODS:
             raise ApiError('InvalidAction.NotFound', f'The emulator serves the API on GET and POST {API_PATH} only.')
         call = read_call(request)
-        signing = call.signing_input(request)
+        signing = None if call.unsigned else call.signing_input(request)
         action_handler = find_action(call.version, call.action)
-        credential = authenticate(call, signing, emulator.fixtures, emulator.nonces, emulator.clock(), emulator.cross_check)
+        credential = identify_caller(call, signing, emulator)
         authorize(credential, call.action)
         answer = action_handler(call.params, emulator.fixtures, credential)
         response = Response(200, {'RequestId': request_id, **answer}, {'x-acs-request-id': request_id})
@@ -147,6 +150,18 @@ def answer_api_call(request, emulator):
     except Exception as exc:  # pylint: disable=broad-exception-caught
         response = internal_error_response(exc, f'{request.method} {request.path}', host_id)
     return response, call
+
+
+def identify_caller(call, signing, emulator):
+    """The Credential the call acts for: its signer's, or under --accept-unsigned the default key's for an unsigned call."""
+    if signing is not None:
+        return authenticate(call, signing, emulator.fixtures, emulator.nonces, emulator.clock(), emulator.cross_check)
+    if not emulator.accept_unsigned:
+        raise ApiError('MissingParameter', f'This action takes signed calls only: {", ".join(RPC_SIGNATURE_PARAMETERS[:3])} are mandatory.')
+    credential = emulator.fixtures.credential(UNSIGNED_CALLER)
+    if credential is None:
+        raise ApiError('InvalidAccessKeyId.NotFound', f'--accept-unsigned serves unsigned calls as {UNSIGNED_CALLER}, which the fixtures lack.')
+    return credential
 
 
 def request_log_entry(call, response, fault=None):

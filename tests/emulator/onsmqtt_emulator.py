@@ -31,6 +31,8 @@ def parse_args(argv):
     parser.add_argument('--tls-dir', metavar='DIR', help='serve HTTPS; the throw-away CA to trust is written to DIR/ca.pem')
     parser.add_argument('--signature-verifier', choices=('own', 'sdk'), default='own',
                         help='"sdk": also recompute every signature with the official Alibaba Cloud SDK (default: %(default)s)')
+    parser.add_argument('--accept-unsigned', action='store_true',
+                        help='serve onsmqtt calls that carry no signature at all as the default permanent key: for benchmarks only, never for tests of signing')
     parser.add_argument('--stop-on-stdin-eof', action='store_true',
                         help='stop when standard input closes: a test harness that dies without cleaning up still stops it')
     faults = parser.add_argument_group('fault injection', 'the same settings as POST /_emulator/faults; see README.md')
@@ -64,7 +66,8 @@ def build_server(args):
     fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures())
     cross_check = SdkSignatureCheck() if args.signature_verifier == 'sdk' else None
     ssl_context = tls_context(args.tls_dir, args.host) if args.tls_dir else None
-    return EmulatorServer((args.host, args.port), Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings)), ssl_context)
+    emulator = Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings), accept_unsigned=args.accept_unsigned)
+    return EmulatorServer((args.host, args.port), emulator, ssl_context)
 
 
 def stop_on_signals(server):

@@ -478,6 +478,61 @@ def test_rpc_other_signature_method_is_refused(emulator):
     assert_answer(call(emulator, 'rpc', 'GetCaCertificate', params), 400, 'IncompleteSignature')
 
 
+# --- --accept-unsigned: calls without any signature, for benchmarks -----------------------------------
+LIST_PARAMS = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '100'}
+
+
+def unsigned_rpc(action, params, **extra):
+    return WireRequest('GET', (('Action', action), ('Version', VERSION), *params.items(), *extra.items()), {})
+
+
+PARTLY_SIGNED = [
+    (unsigned_rpc('GetCaCertificate', GET_PARAMS, AccessKeyId=PERMANENT.access_key_id), 'MissingParameter'),
+    (unsigned_rpc('GetCaCertificate', GET_PARAMS, Signature='c2lnbmF0dXJl'), 'MissingParameter'),
+    (unsigned_rpc('GetCaCertificate', GET_PARAMS, SignatureMethod='HMAC-SHA1'), 'MissingParameter'),
+    (unsigned_rpc('GetCaCertificate', GET_PARAMS, SecurityToken=TEMPORARY.token), 'MissingParameter'),
+    (dataclasses.replace(unsigned_rpc('GetCaCertificate', GET_PARAMS), headers={'Authorization': 'ACS3-HMAC-SHA256'}), 'IncompleteSignature'),
+]
+
+
+def test_accept_unsigned_serves_calls_without_any_signature(start_emulator):
+    running = start_emulator('--accept-unsigned')
+    got = send(running, unsigned_rpc('GetCaCertificate', GET_PARAMS))
+    listed = send(running, dataclasses.replace(unsigned_rpc('ListCaCertificate', LIST_PARAMS), method='POST'))
+    assert_answer(got, 200)
+    assert_answer(listed, 200)
+    assert got.body['Data'] == fixture_cas(running)[0]
+    assert listed.body['Data']['CaCertificateVOS'] == fixture_cas(running)
+    log = running.requests_log()['requests']
+    assert [(entry['action'], entry['algorithm'], entry['access_key_id'], entry['status']) for entry in log] == [
+        ('GetCaCertificate', 'unsigned', None, 200), ('ListCaCertificate', 'unsigned', None, 200)]
+
+    # Signed calls are checked as ever, and a call with only part of a signature is refused.
+    for wire_algorithm in ALGORITHMS:
+        assert_answer(call(running, wire_algorithm, 'GetCaCertificate', GET_PARAMS, TEMPORARY), 200)
+        assert_answer(send(running, tampered_signature(signed(running, wire_algorithm, 'GetCaCertificate', GET_PARAMS))), 400, 'SignatureDoesNotMatch')
+        assert_answer(call(running, wire_algorithm, 'GetCaCertificate', GET_PARAMS, Key('nobody', 'whatever')), 404, 'InvalidAccessKeyId.NotFound')
+    for request, code in PARTLY_SIGNED:
+        assert_answer(send(running, request), 400, code)
+    assert [entry['algorithm'] for entry in running.requests_log()['requests']].count('unsigned') == 2
+
+
+def test_unsigned_calls_are_refused_without_accept_unsigned(emulator):
+    emulator.reset()
+    assert_answer(send(emulator, unsigned_rpc('GetCaCertificate', GET_PARAMS)), 400, 'MissingParameter')
+    assert [(entry['algorithm'], entry['access_key_id']) for entry in emulator.requests_log()['requests']] == [('unsigned', None)]
+
+
+@pytest.mark.parametrize('credential, status, code', [
+    pytest.param({'allowed_actions': ['mq:ListCaCertificate']}, 403, 'PermissionCheckFailed', id='rights-of-the-default-key'),
+    pytest.param({'access_key_id': 'someone-else'}, 404, 'InvalidAccessKeyId.NotFound', id='no-default-key'),
+])
+def test_unsigned_calls_act_as_the_default_key(start_emulator, emulator, credential, status, code):
+    fixtures = dict(emulator.fixtures, credentials=[{'access_key_id': PERMANENT.access_key_id, 'access_key_secret': PERMANENT.secret, **credential}])
+    server = start_emulator('--accept-unsigned', fixtures=fixtures)
+    assert_answer(send(server, unsigned_rpc('GetCaCertificate', GET_PARAMS)), status, code)
+
+
 # --- actions and their parameters --------------------------------------------------------------------
 def test_unknown_action_is_refused(emulator, algorithm):
     assert_answer(call(emulator, algorithm, 'DeleteCaCertificate', GET_PARAMS), 404, 'InvalidAction.NotFound')
