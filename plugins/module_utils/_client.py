@@ -37,7 +37,7 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES, RetryPolicy, retry_after_seconds, retryable_answer
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
-    ACS3, TIMESTAMP_FORMAT, acs3_headers, canonical_query, rpc_params,
+    ACS3, TIMESTAMP_FORMAT, acs3_headers, anonymous_rpc_params, canonical_query, rpc_params,
 )
 
 COLLECTION_VERSION = '0.1.0'
@@ -59,6 +59,10 @@ _HINTS = {
     'InvalidSecurityToken.Expired': 'The temporary keys have expired; get new ones.',
     'InvalidSecurityToken.MismatchWithAccessKey': 'Temporary keys need the security_token issued with them.',
     'InvalidSecurityToken.Malformed': 'Check security_token: temporary keys need the token issued with them.',
+    # STS AssumeRole and AssumeRoleWithOIDC
+    'NoPermission': "The role's trust policy must name the account or user of these credentials, and the user needs sts:AssumeRole.",
+    'EntityNotExist.Role': 'Check the role ARN (acs:ram::<account ID>:role/<role name>): that account has no such role.',
+    'InvalidParameter.RoleArn': 'A role ARN reads acs:ram::<account ID>:role/<role name>.',
 }
 
 
@@ -117,7 +121,10 @@ def _cause(exc):
 
 
 class AcsClient:
-    """Signs and sends one product's API calls; a fresh nonce and timestamp on every request."""
+    """Signs and sends one product's API calls; a fresh nonce and timestamp on every request.
+
+    ``credentials`` None: the calls are anonymous (unsigned), as STS AssumeRoleWithOIDC is.
+    """
 
     def __init__(self, endpoint, api_version, credentials, signature_algorithm=ACS3, timeout=10,
                  validate_certs=True, ca_bundle=None, proxy=None, max_connections=10, retries=DEFAULT_RETRIES, retry_policy=None):
@@ -163,7 +170,7 @@ class AcsClient:
         Retryable failures are tried again, each attempt signed afresh (new nonce and timestamp).
         """
         def attempt():
-            url, headers = self._signed_get(action, params)
+            url, headers = self._prepared_get(action, params)
             return decode_answer(action, self.base_url, *self._get(action, url, headers))
 
         return self._with_retries(action, attempt)
@@ -235,10 +242,13 @@ class AcsClient:
         return ApsaraMQError('Could not connect to %s (%s); check region or endpoint, proxy settings and network access'
                              % (self.base_url, _cause(exc)), retryable=True)
 
-    def _signed_get(self, action, params):
+    def _prepared_get(self, action, params):
         timestamp = time.strftime(TIMESTAMP_FORMAT, time.gmtime())
         nonce = uuid.uuid4().hex
-        if self._signature_algorithm == ACS3:
+        if self._credentials is None:  # an anonymous action, such as STS AssumeRoleWithOIDC
+            headers = {'host': self.host}
+            query = anonymous_rpc_params(params, action, self.api_version, timestamp, nonce)
+        elif self._signature_algorithm == ACS3:
             headers = acs3_headers('GET', self.host, params, action, self.api_version, self._credentials, timestamp, nonce)
             query = params
         else:

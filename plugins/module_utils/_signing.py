@@ -83,19 +83,17 @@ def rpc_signature(access_key_secret, string_to_sign):
     return base64.b64encode(digest).decode('ascii')
 
 
+def anonymous_rpc_params(params, action, version, timestamp, nonce):
+    """The request's parameters with the RPC common parameters that do not depend on a key, for anonymous calls too."""
+    common = dict(params)
+    common.update({'Action': action, 'Version': version, 'Format': 'JSON', 'SignatureNonce': nonce, 'Timestamp': timestamp})
+    return common
+
+
 def rpc_params(method, params, action, version, credentials, timestamp, nonce):
     """The request's parameters with the RPC common parameters and the Signature added."""
-    signed = dict(params)
-    signed.update({
-        'Action': action,
-        'Version': version,
-        'Format': 'JSON',
-        'AccessKeyId': credentials.access_key_id,
-        'SignatureMethod': HMAC_SHA1,
-        'SignatureVersion': '1.0',
-        'SignatureNonce': nonce,
-        'Timestamp': timestamp,
-    })
+    signed = anonymous_rpc_params(params, action, version, timestamp, nonce)
+    signed.update({'AccessKeyId': credentials.access_key_id, 'SignatureMethod': HMAC_SHA1, 'SignatureVersion': '1.0'})
     if credentials.security_token:
         signed['SecurityToken'] = credentials.security_token
     signed['Signature'] = rpc_signature(credentials.access_key_secret, rpc_string_to_sign(method, signed))
