@@ -16,8 +16,6 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AcsClient
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import resolve_credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION, region_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES
@@ -32,6 +30,14 @@ CONNECTION_ARGUMENT_SPEC = dict(
     access_key_id=dict(type='str', aliases=['access_key', 'alicloud_access_key'], no_log=False),
     access_key_secret=dict(type='str', aliases=['secret_key', 'alicloud_secret_key'], no_log=True),
     security_token=dict(type='str', aliases=['alicloud_security_token'], no_log=True),
+    # Their environment variables are read with the rest of the credential chain, in _credentials.py.
+    profile=dict(type='str'),
+    shared_credentials_file=dict(type='path'),
+    assume_role_arn=dict(type='str'),
+    assume_role_session_name=dict(type='str'),
+    assume_role_duration=dict(type='int', default=3600),
+    sts_endpoint=dict(type='str'),
+    ecs_role_name=dict(type='str'),
     signature_algorithm=dict(type='str', choices=list(SIGNATURE_ALGORITHMS), default=ACS3),
     validate_certs=dict(type='bool', default=True),
     ca_bundle=dict(type='path'),
@@ -52,8 +58,8 @@ class ApsaraMQModule(AnsibleModule):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         self._clients = []  # before the base class, which may already fail
+        self._credential_resolver = None
         super(ApsaraMQModule, self).__init__(argument_spec=spec, **kwargs)
-        self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
         if self.params['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
         if not self.params['validate_certs']:
@@ -68,10 +74,11 @@ class ApsaraMQModule(AnsibleModule):
         super(ApsaraMQModule, self).fail_json(msg=msg, **kwargs)
 
     def _report_requests(self, result):
-        for client in self._clients:
+        clients = (self._credential_resolver.clients if self._credential_resolver else []) + self._clients
+        for client in clients:
             for warning in client.retry_warnings:
                 self.warn(warning)
-        result['request_attempts'] = sum(client.attempts for client in self._clients)
+        result['request_attempts'] = sum(client.attempts for client in clients)
 
     def require_library(self, name, present, import_error):
         if not present:
@@ -87,16 +94,35 @@ class ApsaraMQModule(AnsibleModule):
         except ApsaraMQError as exc:
             self.fail_json(msg=str(exc))
 
+    def credentials(self):
+        """``(credentials, profile_region)`` of this run; resolved on first use only, so a run asks STS or the metadata service once."""
+        if self._credential_resolver is None:
+            # Imported after the argument checks: a run that fails them never loads requests.
+            from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+            from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import CredentialResolver
+            self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+            self._credential_resolver = CredentialResolver(self.params, os.environ, self.warn)
+        resolver = self._credential_resolver
+        try:
+            return resolver.resolve(), resolver.region
+        finally:
+            # Keys found anywhere (a file, the metadata service, STS) are masked as no_log options are.
+            self.no_log_values.update(resolver.secrets)
+
     def onsmqtt_client(self, max_connections=10):
+        from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
+        credentials, profile_region = self.credentials()
         params = self.params
+        region = params['region'] or profile_region
         if params['endpoint']:
             endpoint = params['endpoint']
-        elif params['region']:
-            endpoint = region_endpoint(params['region'], params['vpc_endpoint'])
+        elif region:
+            endpoint = region_endpoint(region, params['vpc_endpoint'])
         else:
-            raise ApsaraMQError('Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint to say where the instance is')
+            raise ApsaraMQError('Set region (or the environment variable ALIBABA_CLOUD_REGION_ID, or region_id in the aliyun CLI profile) '
+                                'or endpoint to say where the instance is')
         client = AcsClient(
-            endpoint, API_VERSION, resolve_credentials(params, os.environ), signature_algorithm=params['signature_algorithm'],
+            endpoint, API_VERSION, credentials, signature_algorithm=params['signature_algorithm'],
             timeout=params['timeout'], validate_certs=params['validate_certs'], ca_bundle=params['ca_bundle'], proxy=params['proxy'],
             max_connections=max_connections, retries=params['retries'])
         self._clients.append(client)

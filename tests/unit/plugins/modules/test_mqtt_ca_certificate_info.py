@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -32,9 +33,15 @@ STS_KEYS = {'access_key_id': 'STS.emulator-temporary-key-id', 'access_key_secret
 DAY_MS = 86400000
 
 
+# The module runs with an empty home (no ~/.aliyun/config.json) and, unless a test says otherwise,
+# without asking the ECS metadata service, which off ECS would cost a timeout.
+HERMETIC_HOME = tempfile.mkdtemp(prefix='apsaramq-unit-home.')
+HERMETIC_ENVIRONMENT = {'HOME': HERMETIC_HOME, 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
+
+
 def run_module(args, environ=None):
     """``(result, process)``; the process's output is checked to be one JSON document and nothing else."""
-    env = {'PATH': os.environ['PATH'], 'PYTHONPATH': os.pathsep.join(sys.path)}
+    env = dict(HERMETIC_ENVIRONMENT, PATH=os.environ['PATH'], PYTHONPATH=os.pathsep.join(sys.path))
     env.update(environ or {})
     process = subprocess.run([sys.executable, MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': args}),
                              capture_output=True, text=True, timeout=60, env=env, check=False)
@@ -217,7 +224,7 @@ def test_unknown_region_gets_an_endpoint_by_the_pattern():
 @pytest.mark.parametrize('args, message', [
     ({'endpoint': 'http://127.0.0.1:8/path'}, "endpoint 'http://127.0.0.1:8/path' is not a host, host:port or http(s)://host[:port] URL"),
     ({'region': 'cn hangzhou'}, "region 'cn hangzhou' is not a region ID such as cn-hangzhou"),
-    ({}, 'Set region (or the environment variable ALIBABA_CLOUD_REGION_ID) or endpoint'),
+    ({}, 'Set region (or the environment variable ALIBABA_CLOUD_REGION_ID, or region_id in the aliyun CLI profile) or endpoint'),
     ({'region': 'cn-hangzhou', 'timeout': 0}, 'timeout must be a positive number of seconds, got 0'),
     ({'region': 'cn-hangzhou', 'retries': -1}, 'retries must be 0 or more, got -1'),
     ({'region': 'cn-hangzhou', 'sn': ['x'], 'instance_id': ' '}, 'instance_id must not be empty'),
