@@ -46,7 +46,7 @@ SETTING_ENVIRONMENT = {
     'profile': ('ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE'),
     'shared_credentials_file': ('ALICLOUD_SHARED_CREDENTIALS_FILE',),
     'assume_role_arn': ('ALIBABA_CLOUD_ROLE_ARN', 'ALICLOUD_ASSUME_ROLE_ARN'),
-    'assume_role_session_name': ('ALIBABA_CLOUD_ROLE_SESSION_NAME',),
+    'assume_role_session_name': ('ALIBABA_CLOUD_ROLE_SESSION_NAME', 'ALICLOUD_ASSUME_ROLE_SESSION_NAME'),
     'sts_endpoint': ('ALIBABA_CLOUD_STS_ENDPOINT',),
     'ecs_role_name': ('ALIBABA_CLOUD_ECS_METADATA', 'ALICLOUD_ECS_ROLE_NAME'),
 }

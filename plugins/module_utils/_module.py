@@ -30,12 +30,14 @@ CONNECTION_ARGUMENT_SPEC = dict(
     access_key_id=dict(type='str', aliases=['access_key', 'alicloud_access_key'], no_log=False),
     access_key_secret=dict(type='str', aliases=['secret_key', 'alicloud_secret_key'], no_log=True),
     security_token=dict(type='str', aliases=['alicloud_security_token'], no_log=True),
-    # Their environment variables are read with the rest of the credential chain, in _credentials.py.
+    # Their environment variables are read with the rest of the credential chain, in _credentials.py,
+    # but for the duration's, which has to come before its default.
     profile=dict(type='str'),
     shared_credentials_file=dict(type='path'),
-    assume_role_arn=dict(type='str'),
-    assume_role_session_name=dict(type='str'),
-    assume_role_duration=dict(type='int', default=3600),
+    assume_role_arn=dict(type='str', aliases=['alicloud_assume_role_arn']),
+    assume_role_session_name=dict(type='str', aliases=['alicloud_assume_role_session_name']),
+    assume_role_duration=dict(type='int', default=3600, aliases=['alicloud_assume_role_session_expiration'],
+                              fallback=(env_fallback, ['ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION'])),
     sts_endpoint=dict(type='str'),
     ecs_role_name=dict(type='str'),
     signature_algorithm=dict(type='str', choices=list(SIGNATURE_ALGORITHMS), default=ACS3),
