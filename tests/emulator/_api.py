@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""The onsmqtt actions the emulator implements, keyed by API version then action name.
+"""The onsmqtt actions (2020-04-20) the emulator serves, and their parameter checks.
 
-A handler takes the call's parameters, the FixtureStore and the caller's Credential, and returns the
-answer without its RequestId.
+A handler takes the call's parameters, the Emulator (for its fixtures) and the caller's Credential, and
+returns the answer without its RequestId; _actions.py lists the handlers.
 """
 
 import re
@@ -15,12 +15,6 @@ SN_MAX_BYTES = 128
 PAGE_SIZE_MAX = 100
 INT32_MAX = 2 ** 31 - 1  # the service is written in Java
 INSTANCE_ID = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
-
-
-def authorize(credential, action):
-    """The RAM check: a credential limited to some actions may call only those."""
-    if credential.allowed_actions is not None and f'mq:{action}' not in credential.allowed_actions:
-        raise ApiError('PermissionCheckFailed', f'The caller is not granted mq:{action}.')
 
 
 def _text_param(params, name, max_bytes=None):
@@ -52,41 +46,23 @@ def _find_instance(fixtures, instance_id, credential):
     return instance
 
 
-def get_ca_certificate(params, fixtures, credential):
+def get_ca_certificate(params, emulator, credential):
     instance_id = _text_param(params, 'MqttInstanceId')
     sn = _text_param(params, 'Sn', SN_MAX_BYTES)
-    ca = _find_instance(fixtures, instance_id, credential).find(sn)
+    ca = _find_instance(emulator.fixtures, instance_id, credential).find(sn)
     if ca is None:
         raise ApiError('FindCaBySnError')
     return {'Data': ca}
 
 
-def list_ca_certificate(params, fixtures, credential):
+def list_ca_certificate(params, emulator, credential):
     instance_id = _text_param(params, 'MqttInstanceId')
     page_no = _int_param(params, 'PageNo', 1)
     page_size = _int_param(params, 'PageSize', 1, PAGE_SIZE_MAX)
-    instance = _find_instance(fixtures, instance_id, credential)
+    instance = _find_instance(emulator.fixtures, instance_id, credential)
     cas = instance.ca_certificates
     start = (page_no - 1) * page_size
     # The documentation contradicts itself on what Total counts; a fixture can pick either reading.
     total = len(cas) if instance.list_total == 'items' else -(-len(cas) // page_size)
     page = {'Total': total, 'PageNo': page_no, 'PageSize': page_size, 'CaCertificateVOS': list(cas[start:start + page_size])}
     return {'Data': page}
-
-
-ACTIONS = {
-    ONSMQTT_VERSION: {
-        'GetCaCertificate': get_ca_certificate,
-        'ListCaCertificate': list_ca_certificate,
-    },
-}
-
-
-def find_action(version, action):
-    actions = ACTIONS.get(version)
-    if actions is None:
-        raise ApiError('InvalidVersion', f'Supported versions: {", ".join(sorted(ACTIONS))}.')
-    handler = actions.get(action)
-    if handler is None:
-        raise ApiError('InvalidAction.NotFound', f'Unknown action {action!r} for version {version}.')
-    return handler

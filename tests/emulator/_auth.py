@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""Authenticates a signed call the way the real gateway does: key, token, clock, signature, nonce."""
+"""Authenticates a call the way the real gateway does: key, token, clock, signature, nonce (clock and nonce only for an anonymous one)."""
 
 import datetime
 import hmac
@@ -58,6 +58,8 @@ def authenticate(call, signing, credentials, nonces, now, cross_check=None):
     if credential is None:
         raise ApiError('InvalidAccessKeyId.NotFound')
     _check_security_token(credential, call.security_token, credentials)
+    if credential.expiration is not None and now >= credential.expiration:
+        raise ApiError('InvalidSecurityToken.Expired', f'The temporary key expired at {utc_text(credential.expiration)}.')
     _check_timestamp(call.timestamp, now)
     if not _same(signing.sign(credential.secret), call.signature):
         raise ApiError('SignatureDoesNotMatch', redact(signing.explain(), call.security_token))
@@ -66,6 +68,20 @@ def authenticate(call, signing, credentials, nonces, now, cross_check=None):
     if not nonces.claim(call.nonce, now):
         raise ApiError('SignatureNonceUsed')
     return credential
+
+
+def check_unsigned_call(call, nonces, now):
+    """An anonymous call needs no key, but must be in time and, when it sends a nonce, send a new one."""
+    if not call.timestamp:
+        raise ApiError('MissingParameter', 'Timestamp is mandatory for this action.')
+    _check_timestamp(call.timestamp, now)
+    if call.nonce and not nonces.claim(call.nonce, now):
+        raise ApiError('SignatureNonceUsed')
+
+
+def utc_text(seconds):
+    """Server time (seconds since the epoch) as the API writes times: YYYY-MM-DDThh:mm:ssZ."""
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime(TIMESTAMP_FORMAT)
 
 
 def _check_security_token(credential, token, credentials):
@@ -88,8 +104,7 @@ def _check_timestamp(timestamp, now):
     except ValueError as exc:
         raise ApiError('InvalidTimeStamp.Format', f'{timestamp!r} is not a valid date.') from exc
     if abs(now - moment.timestamp()) > TIMESTAMP_WINDOW_SECONDS:
-        server_time = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).strftime(TIMESTAMP_FORMAT)
-        raise ApiError('InvalidTimeStamp.Expired', f'The request time {timestamp} is more than 15 minutes away from the server time {server_time}.')
+        raise ApiError('InvalidTimeStamp.Expired', f'The request time {timestamp} is more than 15 minutes away from the server time {utc_text(now)}.')
 
 
 def _same(expected, received):

@@ -13,6 +13,7 @@ ERROR_CATALOGUE = {
     'MissingSecurityToken': (400, 'SecurityToken is mandatory for this action.'),
     'InvalidSecurityToken.Malformed': (400, 'Specified SecurityToken is malformed.'),
     'InvalidSecurityToken.MismatchWithAccessKey': (400, 'Specified SecurityToken mismatch with the AccessKey.'),
+    'InvalidSecurityToken.Expired': (400, 'Specified SecurityToken is expired.'),
     'MissingParameter': (400, 'A required parameter is missing.'),
     'ParameterFieldCheckFailed': (400, 'Failed to validate the parameters. The parameters may be missing or invalid.'),
     'InvalidAction.NotFound': (404, 'Specified api is not found, please check your url and method.'),
@@ -22,6 +23,17 @@ ERROR_CATALOGUE = {
     'PermissionCheckFailed': (403, 'You are not authorized to do this action. Please check the RAM policy.'),
     'FindCaBySnError': (400, 'Failed to find the CA by the SN. Please check sn is valid.'),
     'RequestTooLarge': (413, 'The request body is too large.'),
+    # STS (2015-04-01), worded as its API reference and error centre word them.
+    'InvalidParameter.RoleArn': (400, 'The parameter RoleArn is wrongly formed.'),
+    'InvalidParameter.RoleSessionName': (400, 'The parameter RoleSessionName is wrongly formed.'),
+    'InvalidParameter.DurationSeconds': (400, 'The DurationSeconds is invalid.'),
+    'InvalidParameter.ExternalId': (400, 'The parameter ExternalId is wrongly formed.'),
+    'InvalidParameter.PolicyGrammar': (400, 'The parameter Policy has not passed grammar check.'),
+    'NoPermission': (403, 'No permission perform sts:AssumeRole on this Role. '
+                          'Maybe you are not authorized to perform sts:AssumeRole or the specified role does not trust you.'),
+    'EntityNotExist.Role': (404, 'The specified Role not exists.'),
+    'AuthenticationFail.NoPermission': (401, 'No such OIDC Provider registered.'),
+    'AuthenticationFail.OIDCToken.Invalid': (401, 'The Jwt content is invalid that cannot be recognized.'),
     'MethodNotAllowed': (405, 'The HTTP method is not allowed on this path.'),
     'InternalError': (500, 'The request processing has failed due to some unknown error.'),
     # Only fault injection (_faults.py) answers with these.
@@ -42,12 +54,12 @@ class ApiError(Exception):
         self.message = f'{message} {detail}' if detail else message
 
 
-def error_body(error, request_id, host_id):
+def error_body(error, request_id, host_id, product):
     """The documented error shape, with a troubleshooting link like the real gateway's."""
     return {
         'RequestId': request_id,
         'HostId': host_id,
         'Code': error.code,
         'Message': error.message,
-        'Recommend': f'https://api.aliyun.com/troubleshoot?q={error.code}&product=OnsMqtt&requestId={request_id}',
+        'Recommend': f'https://api.aliyun.com/troubleshoot?q={error.code}&product={product}&requestId={request_id}',
     }

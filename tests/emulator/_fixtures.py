@@ -29,10 +29,12 @@ TEMPORARY_CREDENTIAL = {
     'security_token': 'emulator-security-token',
     'description': 'Temporary (STS) AccessKey pair: accepted only together with its security token.',
 }
+DEFAULT_ACCOUNT = '1234567890123456'  # the account's UID, as it stands in ARNs
+OTHER_ACCOUNT = '6543210987654321'
 OTHER_ACCOUNT_CREDENTIAL = {
     'access_key_id': 'emulator-other-account-key-id',
     'access_key_secret': 'emulator-other-account-key-secret',
-    'account': 'emulator-other-account',
+    'account': OTHER_ACCOUNT,
     'description': 'Permanent AccessKey pair of another account: its calls to the default instances get MqttOwnerCheckError.',
 }
 NO_PERMISSION_CREDENTIAL = {
@@ -41,7 +43,6 @@ NO_PERMISSION_CREDENTIAL = {
     'allowed_actions': [],
     'description': 'Permanent AccessKey pair of a RAM user granted no mq: action: every call gets PermissionCheckFailed.',
 }
-DEFAULT_ACCOUNT = 'emulator-account'
 MAIN_INSTANCE_ID = 'post-cn-emulator01'
 EMPTY_INSTANCE_ID = 'post-cn-emulator02'
 
@@ -164,6 +165,7 @@ class Credential:
     security_token: str = None
     account: str = DEFAULT_ACCOUNT
     allowed_actions: tuple = None  # RAM actions such as 'mq:GetCaCertificate'; None grants every action
+    expiration: float = None  # server time (seconds) when a key the emulator issued expires; None: never
 
 
 @dataclasses.dataclass(frozen=True)

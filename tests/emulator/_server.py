@@ -13,11 +13,13 @@ import threading
 import time
 import uuid
 
-from _api import authorize, find_action
-from _auth import NonceRegistry, authenticate
+from _actions import PRODUCTS, authorize, find_action
+from _api import ONSMQTT_VERSION
+from _auth import NonceRegistry, authenticate, check_unsigned_call
 from _errors import ApiError, error_body
 from _faults import HTML_502_PAGE, FaultInjector, error_fault
 from _fixtures import PERMANENT_CREDENTIAL
+from _keyring import Keyring
 from _protocol import RPC_SIGNATURE_PARAMETERS, IncomingRequest, read_call
 
 JSON_CONTENT_TYPE = 'application/json;charset=utf-8'
@@ -49,9 +51,14 @@ class Response:
     delivery: str = 'whole'  # 'whole'; 'drop': close without answering; 'cut': close halfway through the body
 
 
-def error_response(error, host_id, request_id=None):
+def product_of(call):
+    """The product code of the troubleshooting link in the call's error answers."""
+    return PRODUCTS.get(getattr(call, 'version', None), PRODUCTS[ONSMQTT_VERSION])
+
+
+def error_response(error, host_id, request_id=None, product=PRODUCTS[ONSMQTT_VERSION]):
     request_id = request_id or new_request_id()
-    return Response(error.http_status, error_body(error, request_id, host_id or ''), {'x-acs-request-id': request_id})
+    return Response(error.http_status, error_body(error, request_id, host_id or '', product), {'x-acs-request-id': request_id})
 
 
 def internal_error_response(exc, what, host_id):
@@ -87,6 +94,7 @@ class Emulator:
         self.cross_check = cross_check  # optional second signature check, see _sdk_verifier
         self.clock = clock
         self.accept_unsigned = accept_unsigned  # --accept-unsigned: for benchmarks against clients that cannot sign
+        self.keys = Keyring(fixtures)  # the fixtures' keys and those issued by STS and the ECS metadata service
         self.nonces = NonceRegistry()
         self.request_log = RequestLog()
         self.faults = faults or FaultInjector()
@@ -104,7 +112,7 @@ def handle_api_call(request, emulator):
     response, call = answer_api_call(request, emulator)
     fault = emulator.faults.next_fault()
     if fault:
-        response = faulted_response(fault, response, request.header('Host'))
+        response = faulted_response(fault, response, request.header('Host'), product_of(call))
     entry = request_log_entry(call, response, fault[0] if fault else None)
     emulator.request_log.append(entry)
     if fault and fault[0] == 'stall':
@@ -113,7 +121,7 @@ def handle_api_call(request, emulator):
     return dataclasses.replace(response, log_note=note)
 
 
-def faulted_response(fault, response, host_id):
+def faulted_response(fault, response, host_id, product):
     """The answer `response` becomes under the fault `(kind, retry_after_ms)`; a stall is the caller's."""
     kind, retry_after_ms = fault
     if kind == 'drop':
@@ -124,7 +132,7 @@ def faulted_response(fault, response, host_id):
         return Response(502, {}, {}, raw_body=HTML_502_PAGE, content_type='text/html')
     if kind == 'stall':
         return response
-    faulted = error_response(error_fault(kind), host_id)
+    faulted = error_response(error_fault(kind), host_id, product=product)
     if retry_after_ms is not None:
         faulted.headers['x-acs-retry-after'] = str(retry_after_ms)
     return faulted
@@ -140,23 +148,27 @@ def answer_api_call(request, emulator):
             raise ApiError('InvalidAction.NotFound', f'The emulator serves the API on GET and POST {API_PATH} only.')
         call = read_call(request)
         signing = None if call.unsigned else call.signing_input(request)
-        action_handler = find_action(call.version, call.action)
-        credential = identify_caller(call, signing, emulator)
-        authorize(credential, call.action)
-        answer = action_handler(call.params, emulator.fixtures, credential)
+        action = find_action(call.version, call.action)
+        credential = identify_caller(call, signing, action, emulator)
+        authorize(credential, action)
+        answer = action.handler(call.params, emulator, credential)
         response = Response(200, {'RequestId': request_id, **answer}, {'x-acs-request-id': request_id})
     except ApiError as error:
-        response = error_response(error, host_id, request_id)
+        response = error_response(error, host_id, request_id, product_of(call))
     except Exception as exc:  # pylint: disable=broad-exception-caught
         response = internal_error_response(exc, f'{request.method} {request.path}', host_id)
     return response, call
 
 
-def identify_caller(call, signing, emulator):
-    """The Credential the call acts for: its signer's, or under --accept-unsigned the default key's for an unsigned call."""
+def identify_caller(call, signing, action, emulator):
+    """The Credential the call acts for: its signer's; for an unsigned call, none when the action is anonymous,
+    the default key's for onsmqtt under --accept-unsigned."""
     if signing is not None:
-        return authenticate(call, signing, emulator.fixtures, emulator.nonces, emulator.clock(), emulator.cross_check)
-    if not emulator.accept_unsigned:
+        return authenticate(call, signing, emulator.keys, emulator.nonces, emulator.clock(), emulator.cross_check)
+    if action.anonymous:
+        check_unsigned_call(call, emulator.nonces, emulator.clock())
+        return None
+    if not (emulator.accept_unsigned and call.version == ONSMQTT_VERSION):
         raise ApiError('MissingParameter', f'This action takes signed calls only: {", ".join(RPC_SIGNATURE_PARAMETERS[:3])} are mandatory.')
     credential = emulator.fixtures.credential(UNSIGNED_CALLER)
     if credential is None:

@@ -482,8 +482,8 @@ def test_rpc_other_signature_method_is_refused(emulator):
 LIST_PARAMS = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '100'}
 
 
-def unsigned_rpc(action, params, **extra):
-    return WireRequest('GET', (('Action', action), ('Version', VERSION), *params.items(), *extra.items()), {})
+def unsigned_rpc(action, params, version=VERSION, **extra):
+    return WireRequest('GET', (('Action', action), ('Version', version), *params.items(), *extra.items()), {})
 
 
 PARTLY_SIGNED = [
@@ -514,7 +514,10 @@ def test_accept_unsigned_serves_calls_without_any_signature(start_emulator):
         assert_answer(call(running, wire_algorithm, 'GetCaCertificate', GET_PARAMS, Key('nobody', 'whatever')), 404, 'InvalidAccessKeyId.NotFound')
     for request, code in PARTLY_SIGNED:
         assert_answer(send(running, request), 400, code)
-    assert [entry['algorithm'] for entry in running.requests_log()['requests']].count('unsigned') == 2
+    # Only onsmqtt takes unsigned calls: STS AssumeRole does not.
+    assume_role = {'RoleArn': 'acs:ram::1234567890123456:role/emulator-role', 'RoleSessionName': 'benchmark'}
+    assert_answer(send(running, unsigned_rpc('AssumeRole', assume_role, version='2015-04-01')), 400, 'MissingParameter')
+    assert [entry['algorithm'] for entry in running.requests_log()['requests']].count('unsigned') == 3
 
 
 def test_unsigned_calls_are_refused_without_accept_unsigned(emulator):
