@@ -8,8 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import describe_ca
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import check_sn, get_ca_certificate, list_ca_certificates
@@ -25,16 +23,25 @@ def check_request(instance_id, sns, max_concurrency):
         check_sn(sn)
 
 
-def _fetch_each(client, instance_id, sns, max_concurrency):
-    """One request per distinct SN, at most ``max_concurrency`` at a time; results in the order (and with the repeats) asked.
+def _fetch_each(client, instance_id, distinct, max_concurrency):
+    """``{sn: (data, request_id)}``: one request per SN of ``distinct``, at most ``max_concurrency`` at a time.
 
-    A failure is that of the first SN in the order asked; requests not yet started are cancelled.
+    A failure is that of the first SN in the order given; requests not yet started are cancelled. One SN, or
+    one request at a time, needs no thread.
     """
-    distinct = list(dict.fromkeys(sns))
+    fetched = {}
+    if len(distinct) == 1 or max_concurrency == 1:
+        for sn in distinct:
+            try:
+                fetched[sn] = get_ca_certificate(client, instance_id, sn)
+            except ApsaraMQError as exc:
+                exc.add_context('SN %s' % sn)
+                raise
+        return fetched
+    from concurrent.futures import ThreadPoolExecutor
     pool = ThreadPoolExecutor(max_workers=min(max_concurrency, len(distinct)))
     try:
         futures = [pool.submit(get_ca_certificate, client, instance_id, sn) for sn in distinct]
-        fetched = {}
         for sn, future in zip(distinct, futures):
             try:
                 fetched[sn] = future.result()
@@ -45,17 +52,29 @@ def _fetch_each(client, instance_id, sns, max_concurrency):
                 raise
     finally:
         pool.shutdown(wait=True)
-    return [fetched[sn] for sn in sns]
+    return fetched
 
 
 def ca_certificate_facts(client, instance_id, sns, now_ms, max_concurrency=1):
-    """``(certificates, warnings)``: the given SNs, or every CA of the instance when ``sns`` is None."""
+    """``(certificates, warnings)``: the given SNs, or every CA of the instance when ``sns`` is None.
+
+    An SN asked twice is fetched and described once, and listed twice.
+    """
     if sns is None:
-        answers = list_ca_certificates(client, instance_id)
-    elif sns:
-        answers = _fetch_each(client, instance_id, sns, max_concurrency)
-    else:
-        answers = []
+        return _describe_all(list_ca_certificates(client, instance_id), now_ms)
+    if not sns:
+        return [], []
+    distinct = list(dict.fromkeys(sns))
+    fetched = _fetch_each(client, instance_id, distinct, max_concurrency)
+    certificates, warnings = _describe_all([fetched[sn] for sn in distinct], now_ms)
+    if len(distinct) < len(sns):
+        by_sn = dict(zip(distinct, certificates))
+        certificates = [dict(by_sn[sn]) for sn in sns]
+    return certificates, warnings
+
+
+def _describe_all(answers, now_ms):
+    """``(certificates, warnings)`` of ``(data, request_id)`` answers, in their order."""
     certificates, warnings = [], []
     for data, request_id in answers:
         try:

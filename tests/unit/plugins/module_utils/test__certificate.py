@@ -14,7 +14,9 @@ import hashlib
 import importlib.util
 import inspect
 import random
+import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -25,10 +27,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import (
-    CRYPTOGRAPHY_IMPORT_ERROR, HAS_CRYPTOGRAPHY, canonical_pem, describe_ca, iso8601_utc,
-)
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate, _x509
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing, canonical_pem, describe_ca, iso8601_utc
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._x509 import CRYPTOGRAPHY_IMPORT_ERROR, HAS_CRYPTOGRAPHY
 
 DAY_MS = 24 * 60 * 60 * 1000
 SN = 'sn-0001'
@@ -436,8 +437,8 @@ class PssParametersUnreadable:
 def test_pss_signature_verifies_where_cryptography_cannot_read_its_parameters(pki, variant):
     skip_without_pss_signing()
     certificate = PssParametersUnreadable(pki.pss_variants[variant])
-    assert _certificate._is_signed_by(certificate, pki.cas['rsa']) is True
-    assert _certificate._is_signed_by(certificate, pki.intermediate) is False
+    assert _x509._is_signed_by(certificate, pki.cas['rsa'].public_key()) is True
+    assert _x509._is_signed_by(certificate, pki.intermediate.public_key()) is False
 
 
 # --- certificates that do not parse ------------------------------------------------------------------
@@ -537,12 +538,64 @@ def test_cryptography_is_detected():
     assert (HAS_CRYPTOGRAPHY, CRYPTOGRAPHY_IMPORT_ERROR) == (True, None)
 
 
-def test_import_without_cryptography_keeps_the_traceback_and_the_pure_functions(monkeypatch):
+def load_without_cryptography(monkeypatch, module, name):
+    """A fresh copy of ``module`` imported while cryptography cannot be."""
     monkeypatch.setitem(sys.modules, 'cryptography', None)
-    spec = importlib.util.spec_from_file_location('certificate_without_cryptography', _certificate.__file__)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    spec = importlib.util.spec_from_file_location(name, module.__file__)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+def test_import_without_cryptography_keeps_the_traceback_and_the_pure_functions(monkeypatch):
+    module = load_without_cryptography(monkeypatch, _x509, 'x509_without_cryptography')
     assert module.HAS_CRYPTOGRAPHY is False
     assert module.CRYPTOGRAPHY_IMPORT_ERROR.startswith('Traceback') and 'cryptography' in module.CRYPTOGRAPHY_IMPORT_ERROR
-    assert module.canonical_pem('a\r\nb') == 'a\nb\n'
-    assert module.iso8601_utc(1000) == '1970-01-01T00:00:01Z'
+    pure = load_without_cryptography(monkeypatch, _certificate, 'certificate_without_cryptography')
+    assert pure.canonical_pem('a\r\nb') == 'a\nb\n'
+    assert pure.iso8601_utc(1000) == '1970-01-01T00:00:01Z'
+
+
+def test_describing_a_certificate_without_cryptography_raises_cryptography_missing(monkeypatch, pki):
+    without = load_without_cryptography(monkeypatch, _x509, 'x509_without_cryptography')
+    package, dummy, name = _x509.__name__.rpartition('.')
+    monkeypatch.setitem(sys.modules, _x509.__name__, without)
+    monkeypatch.setattr(sys.modules[package], name, without)
+    with pytest.raises(CryptographyMissing) as raised:
+        describe(ca_data(pem_of(pki.cas['rsa'])))
+    assert raised.value.import_error == without.CRYPTOGRAPHY_IMPORT_ERROR
+
+
+def test_malformed_api_data_fails_before_cryptography_is_needed(monkeypatch, pki):
+    def no_cryptography():
+        raise AssertionError('cryptography was asked for')
+    monkeypatch.setattr(_certificate, '_x509', no_cryptography)
+    with pytest.raises(ValueError, match='ValidEnd'):
+        describe(ca_data(pem_of(pki.cas['rsa']), ValidEnd='soon'))
+
+
+def test_the_modules_own_pure_part_does_not_import_cryptography():
+    code = ('import sys; '
+            'from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate, _ca_certificate_info; '
+            'print(sorted(name for name in sys.modules if name.split(".")[0] == "cryptography" or name.endswith("._x509")))')
+    listed = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout
+    assert listed.strip() == '[]'
+
+
+def test_each_certificate_is_parsed_and_its_key_loaded_once(monkeypatch, pki):
+    loads, keys = [], []
+    real_load, real_init = _x509.x509.load_pem_x509_certificate, _x509.ParsedCertificate.__init__
+
+    def counting_load(data, *args):
+        loads.append(data)
+        return real_load(data, *args)
+
+    def counting_init(self, certificate):
+        keys.append(certificate)
+        real_init(self, certificate)
+    monkeypatch.setattr(_x509.x509, 'load_pem_x509_certificate', counting_load)
+    monkeypatch.setattr(_x509.ParsedCertificate, '__init__', counting_init)
+    facts = described_without_warnings(ca_data(pem_of(pki.cas['rsa']), pem_of(pki.verifications['rsa'])))
+    assert facts['x509']['self_signed'] is True and facts['verification']['signed_by_ca'] is True
+    assert (len(loads), len(keys)) == (2, 1)

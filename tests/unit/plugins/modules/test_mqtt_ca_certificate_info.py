@@ -247,15 +247,18 @@ def test_the_secret_appears_in_no_output(emulator):
     assert wrong_secret not in process.stdout + process.stderr
 
 
-@pytest.mark.parametrize('library', ['requests', 'cryptography'])
-def test_a_missing_library_fails_with_missing_required_lib(tmp_path, library):
+@pytest.mark.parametrize('library, requests_sent', [('requests', 0), ('cryptography', 1)])
+def test_a_missing_library_fails_with_missing_required_lib(tmp_path, emulator, library, requests_sent):
+    """requests is needed before the first request; cryptography once a certificate is to be parsed."""
     blocker = tmp_path / library
     blocker.mkdir()
     (blocker / '__init__.py').write_text("raise ImportError('%s is blocked by the test')\n" % library)
-    result, process = run_module(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou'),
+    emulator.reset()
+    result, process = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=[fixture_cas(emulator.fixtures)[0]['Sn']]),
                                  {'PYTHONPATH': os.pathsep.join([str(tmp_path)] + sys.path)})
     assert process.returncode == 1
     assert result['msg'].startswith('Failed to import the required Python library (%s) on ' % library)
+    assert emulator.requests_log()['count'] == requests_sent
 
 
 def test_the_first_failing_sn_in_the_order_asked_is_reported(emulator):

@@ -1,0 +1,59 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module loads cryptography only to parse a certificate: with it blocked, every run that parses none still works."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from ansible_collections.alibabacloud.apsaramq.plugins.modules import mqtt_ca_certificate_info
+
+MODULE = mqtt_ca_certificate_info.__file__.replace('.pyc', '.py')
+INSTANCE = 'post-cn-emulator01'
+KEYS = {'access_key_id': 'emulator-access-key-id', 'access_key_secret': 'emulator-access-key-secret'}
+
+
+@pytest.fixture(scope='module')
+def without_cryptography(tmp_path_factory):
+    """An environment in which ``import cryptography`` fails (a package of that name that raises ImportError)."""
+    blocked = tmp_path_factory.mktemp('blocked')
+    (blocked / 'cryptography').mkdir()
+    (blocked / 'cryptography' / '__init__.py').write_text("raise ImportError('cryptography is blocked by the test')\n")
+    return {'PATH': os.environ['PATH'], 'PYTHONPATH': os.pathsep.join([str(blocked)] + sys.path),
+            'HOME': tempfile.mkdtemp(prefix='apsaramq-unit-home.'), 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
+
+
+def run(args, env):
+    process = subprocess.run([sys.executable, MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': args}),
+                             capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert process.stderr == '', process.stderr
+    return json.loads(process.stdout)
+
+
+def test_a_failing_argument_check_does_not_need_cryptography(without_cryptography):
+    result = run(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou', max_concurrency=0), without_cryptography)
+    assert result['msg'] == 'max_concurrency must be at least 1, got 0'
+
+
+def test_an_api_error_does_not_need_cryptography(emulator, without_cryptography):
+    result = run(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['no-such-sn']), without_cryptography)
+    assert result['failed'] and result['error']['code'] == 'FindCaBySnError'
+
+
+@pytest.mark.parametrize('args', [
+    pytest.param({'instance_id': INSTANCE, 'sn': []}, id='empty sn list'),
+    pytest.param({'instance_id': 'post-cn-emulator02'}, id='instance without CAs'),
+])
+def test_a_run_without_certificates_does_not_need_cryptography(emulator, without_cryptography, args):
+    result = run(dict(KEYS, endpoint=emulator.url, **args), without_cryptography)
+    assert result['certificates'] == [] and not result.get('failed')
