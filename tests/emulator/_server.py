@@ -20,6 +20,7 @@ from _errors import ApiError, error_body
 from _faults import HTML_502_PAGE, FaultInjector, error_fault
 from _fixtures import PERMANENT_CREDENTIAL
 from _keyring import Keyring
+from _metadata import PREFIX as METADATA_PREFIX, TOKEN_HEADER as METADATA_TOKEN_HEADER, MetadataService, MetadataSettings
 from _protocol import RPC_SIGNATURE_PARAMETERS, IncomingRequest, read_call
 
 JSON_CONTENT_TYPE = 'application/json;charset=utf-8'
@@ -89,7 +90,7 @@ class RequestLog:
 class Emulator:
     """The state one running emulator shares between its request threads."""
 
-    def __init__(self, fixtures, cross_check=None, clock=time.time, faults=None, accept_unsigned=False):
+    def __init__(self, fixtures, cross_check=None, clock=time.time, faults=None, accept_unsigned=False, metadata=MetadataSettings()):
         self.fixtures = fixtures
         self.cross_check = cross_check  # optional second signature check, see _sdk_verifier
         self.clock = clock
@@ -98,17 +99,23 @@ class Emulator:
         self.nonces = NonceRegistry()
         self.request_log = RequestLog()
         self.faults = faults or FaultInjector()
+        self.metadata = MetadataService(metadata, self.keys, clock)
 
     def reset(self):
         self.nonces.clear()
         self.request_log.clear()
         self.faults.reset()
+        self.metadata.reset()
 
 
-def handle_api_call(request, emulator):
+def wait_latency(emulator):
     latency = emulator.faults.latency_seconds
     if latency:
         time.sleep(latency)
+
+
+def handle_api_call(request, emulator):
+    wait_latency(emulator)
     response, call = answer_api_call(request, emulator)
     fault = emulator.faults.next_fault()
     if fault:
@@ -117,8 +124,7 @@ def handle_api_call(request, emulator):
     emulator.request_log.append(entry)
     if fault and fault[0] == 'stall':
         time.sleep(emulator.faults.stall_seconds)  # logged first: a test sees the request while it stalls
-    note = ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id', 'fault') if entry[name])
-    return dataclasses.replace(response, log_note=note)
+    return dataclasses.replace(response, log_note=log_note(entry))
 
 
 def faulted_response(fault, response, host_id, product):
@@ -186,7 +192,24 @@ def request_log_entry(call, response, fault=None):
         'status': None if response.delivery == 'drop' else response.status,
         'code': response.body.get('Code'),
         'fault': fault,
+        'metadata_token': None,
     }
+
+
+def log_note(entry):
+    """What the stderr log line tells of a request log entry."""
+    return ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id', 'fault') if entry[name])
+
+
+def handle_metadata(request, emulator):
+    """The ECS metadata service: latency applies, faults do not."""
+    wait_latency(emulator)
+    answer = emulator.metadata.answer(request)
+    response = Response(answer.status, {}, raw_body=answer.body, content_type=answer.content_type)
+    token_sent = request.header(METADATA_TOKEN_HEADER) is not None
+    entry = {**request_log_entry(None, response), 'action': answer.action, 'metadata_token': token_sent}
+    emulator.request_log.append(entry)
+    return dataclasses.replace(response, log_note=log_note(entry))
 
 
 def show_request_log(_request, emulator):
@@ -202,11 +225,24 @@ def show_faults(_request, emulator):
     return Response(200, emulator.faults.state())
 
 
-def configure_faults(request, emulator):
+def configure(request, what, apply):
+    """Applies a control request's JSON object with `apply`; a bad one changes nothing and is ParameterFieldCheckFailed."""
     try:
-        return Response(200, emulator.faults.configure(json.loads(request.body or b'{}')))
-    except (ValueError, UnicodeDecodeError) as exc:  # FaultSpecError is a ValueError, like a JSON syntax error
-        raise ApiError('ParameterFieldCheckFailed', f'Fault settings: {exc}') from exc
+        return Response(200, apply(json.loads(request.body or b'{}')))
+    except (ValueError, UnicodeDecodeError) as exc:  # the settings' errors are ValueErrors, like a JSON syntax error
+        raise ApiError('ParameterFieldCheckFailed', f'{what} settings: {exc}') from exc
+
+
+def configure_faults(request, emulator):
+    return configure(request, 'Fault', emulator.faults.configure)
+
+
+def show_metadata(_request, emulator):
+    return Response(200, emulator.metadata.settings())
+
+
+def configure_metadata(request, emulator):
+    return configure(request, 'Metadata', emulator.metadata.configure)
 
 
 # path: {method: handler}
@@ -214,6 +250,7 @@ CONTROL_ROUTES = {
     f'{CONTROL_PREFIX}requests': {'GET': show_request_log},
     f'{CONTROL_PREFIX}reset': {'POST': reset_emulator},
     f'{CONTROL_PREFIX}faults': {'GET': show_faults, 'POST': configure_faults},
+    f'{CONTROL_PREFIX}metadata': {'GET': show_metadata, 'POST': configure_metadata},
 }
 
 
@@ -229,6 +266,8 @@ def handle_control(request, emulator):
 def route(request, emulator):
     if request.path.startswith(CONTROL_PREFIX):
         return handle_control(request, emulator)
+    if request.path.startswith(METADATA_PREFIX):
+        return handle_metadata(request, emulator)
     return handle_api_call(request, emulator)
 
 

@@ -15,7 +15,8 @@ from _fixtures import DEFAULT_ACCOUNT
 from _keyring import key_answer
 
 STS_VERSION = '2015-04-01'
-ROLE_ARN = re.compile(r'acs:ram::(?P<account>[0-9]{1,32}):role/(?P<name>[A-Za-z0-9.-]{1,64})')
+ROLE_NAME = r'[A-Za-z0-9.-]{1,64}'
+ROLE_ARN = re.compile(rf'acs:ram::(?P<account>[0-9]{{1,32}}):role/(?P<name>{ROLE_NAME})')
 ROLE_SESSION_NAME = re.compile(r'[A-Za-z0-9_.@-]{2,64}')
 EXTERNAL_ID = re.compile(r'[A-Za-z0-9_+=,.@:/-]{2,1224}')
 DEFAULT_DURATION_SECONDS = 3600

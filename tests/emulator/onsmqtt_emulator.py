@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""Local emulator of the ApsaraMQ for MQTT control API (onsmqtt 2020-04-20); see README.md.
+"""Local emulator of the ApsaraMQ for MQTT control API (onsmqtt 2020-04-20), with STS and the ECS metadata service; see README.md.
 
 Run it by path: python3 tests/emulator/onsmqtt_emulator.py --port 0
 """
@@ -14,6 +14,7 @@ import threading
 
 from _faults import DEFAULT_STALL_SECONDS, FAULT_KINDS, FaultInjector, FaultSettings, FaultSpecError, check_percent, parse_fault_arg
 from _fixtures import FixtureError, FixtureStore, generate_default_fixtures, write_fixtures
+from _metadata import MODES, MetadataSettings, MetadataSettingsError
 from _sdk_verifier import SdkSignatureCheck, SdkUnavailable
 from _server import Emulator, EmulatorServer
 from _tls import tls_context
@@ -22,7 +23,8 @@ PROGRAM = 'onsmqtt_emulator'
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog=PROGRAM, description='Local emulator of the ApsaraMQ for MQTT (onsmqtt 2020-04-20) control API.')
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM, description='Local emulator of the ApsaraMQ for MQTT (onsmqtt 2020-04-20) control API, STS and the ECS metadata service.')
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default: %(default)s)')
     parser.add_argument('--port', type=int, help='port to listen on; 0 picks a free one')
     parser.add_argument('--port-file', metavar='PATH', help='write the port number to PATH once listening (removed again at exit)')
@@ -35,6 +37,12 @@ def parse_args(argv):
                         help='serve onsmqtt calls that carry no signature at all as the default permanent key: for benchmarks only, never for tests of signing')
     parser.add_argument('--stop-on-stdin-eof', action='store_true',
                         help='stop when standard input closes: a test harness that dies without cleaning up still stops it')
+    metadata = parser.add_argument_group('ECS metadata service', 'the same settings as POST /_emulator/metadata; see README.md')
+    metadata.add_argument('--metadata-mode', choices=MODES, default=MetadataSettings.mode,
+                          help='optional: tokens accepted, not required; required: hardened mode, no tokenless GET; '
+                               'unsupported: an old service without tokens; off: no metadata service (default: %(default)s)')
+    metadata.add_argument('--metadata-role', default=MetadataSettings.role, metavar='NAME',
+                          help='the RAM role attached to the instance; "" for none (default: %(default)s)')
     faults = parser.add_argument_group('fault injection', 'the same settings as POST /_emulator/faults; see README.md')
     faults.add_argument('--latency-ms', type=int, default=0, metavar='N', help='delay every API answer by N milliseconds')
     faults.add_argument('--fault', action='append', default=[], metavar='KIND[:COUNT]',
@@ -48,7 +56,8 @@ def parse_args(argv):
         parser.error('--port is required (0 picks a free port)')
     try:
         args.fault_settings = fault_settings(args)
-    except FaultSpecError as exc:
+        args.metadata_settings = MetadataSettings(args.metadata_mode, args.metadata_role or None)
+    except (FaultSpecError, MetadataSettingsError) as exc:
         parser.error(str(exc))
     return args
 
@@ -66,7 +75,8 @@ def build_server(args):
     fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures())
     cross_check = SdkSignatureCheck() if args.signature_verifier == 'sdk' else None
     ssl_context = tls_context(args.tls_dir, args.host) if args.tls_dir else None
-    emulator = Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings), accept_unsigned=args.accept_unsigned)
+    emulator = Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings), accept_unsigned=args.accept_unsigned,
+                        metadata=args.metadata_settings)
     return EmulatorServer((args.host, args.port), emulator, ssl_context)
 
 

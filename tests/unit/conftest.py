@@ -34,16 +34,20 @@ class RunningEmulator:
         self.ca_file = ca_file  # TLS mode: the CA to trust (DIR/ca.pem)
 
     def requests_log(self):
-        """{"count": N, "requests": [{"action", "algorithm", "access_key_id", "nonce", "status", "code", "fault"}, ...]}"""
+        """{"count": N, "requests": [{"action", "algorithm", "access_key_id", "nonce", "status", "code", "fault", "metadata_token"}, ...]}"""
         return self._control('GET', 'requests')
 
     def reset(self):
-        """Forgets the logged requests and the nonces seen, and puts the fault settings back to the command line's."""
+        """Forgets the logged requests and the nonces seen, and puts the fault and metadata settings back to the command line's."""
         return self._control('POST', 'reset')
 
     def inject(self, **settings):
         """POST /_emulator/faults, e.g. inject(kind='throttling', count=3) or inject(latency_ms=50); returns the settings now."""
         return self._control('POST', 'faults', settings)
+
+    def metadata(self, **settings):
+        """POST /_emulator/metadata, e.g. metadata(mode='required') or metadata(role=None); returns {"mode", "role"} now."""
+        return self._control('POST', 'metadata', settings)
 
     def log_text(self):
         return self.log_file.read_text(encoding='utf-8')
