@@ -36,7 +36,7 @@ class NoInstanceRole(ApsaraMQError):
     """
 
     def __init__(self, reason, advice):
-        super(NoInstanceRole, self).__init__('%s; %s' % (reason, advice))
+        super(NoInstanceRole, self).__init__('%s%s; %s' % (reason[0].upper(), reason[1:], advice))
         self.reason = reason
 
 
