@@ -287,7 +287,8 @@ certificates:
       sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
 request_attempts:
   description:
-    - How many HTTP requests the task sent, retries included (see O(retries)); V(0) when it failed before sending any.
+    - How many HTTP requests the task sent to the API and to STS (see O(assume_role_arn)), retries included (see O(retries));
+      V(0) when it failed before sending any. Requests to the ECS metadata service are not counted.
   returned: always
   type: int
   sample: 1
