@@ -13,6 +13,7 @@ SHORTHANDS = {
     'faults': 'unit/plugins/modules/test_mqtt_ca_certificate_info_faults.py',
     'module': 'unit/plugins/modules/test_mqtt_ca_certificate_info.py',
     'utils/': 'unit/plugins/module_utils/',
+    'modules/': 'unit/plugins/modules/',
     'failures.yml': 'integration/targets/mqtt_ca_certificate_info/tasks/failures.yml',
 }
 REFERENCE = re.compile(r'`([^`\s]*(?:::\w+|\.py|\.yml))`')
