@@ -305,3 +305,8 @@ def test_no_secret_in_verbose_output_from_a_profile_with_keys(emulator, tmp_path
                                                  'shared_credentials_file': path})
     assert process.returncode == 0, output
     assert_secrets_hidden(output, ['emulator-temporary-key-secret', 'emulator-security-token'])
+
+
+def test_the_sts_request_is_signed_as_the_official_sdk_signs(sdk_verified_emulator):
+    # Every signature this emulator accepts is recomputed with alibabacloud_tea_openapi's own functions.
+    succeeded(lookup(sdk_verified_emulator, environ=ENV_KEYS, assume_role_arn=ROLE_ARN, sts_endpoint=sdk_verified_emulator.url))
