@@ -85,7 +85,7 @@ options:
     type: path
   assume_role_arn:
     description:
-      - The ARN of a RAM role, C(acs:ram::<account ID>:role/<role name>), whose temporary keys the task uses: the credentials found
+      - The ARN of a RAM role, C(acs:ram::<account ID>:role/<role name>), whose temporary keys the task uses. The credentials found
         as described in O(access_key_id) call STS C(AssumeRole) for them.
       - When not set, E(ALIBABA_CLOUD_ROLE_ARN) or E(ALICLOUD_ASSUME_ROLE_ARN), except when E(ALIBABA_CLOUD_ROLE_ARN) is the role
         of OIDC credentials.
