@@ -135,13 +135,16 @@ class CredentialResolver:
 
     def _complete(self, values, source, names):
         """Credentials from ``values`` when the source has a key pair, None when it has nothing."""
-        key_id, secret = values.get('access_key_id'), values.get('access_key_secret')
+        key_id, secret, token = values.get('access_key_id'), values.get('access_key_secret'), values.get('security_token')
         if not key_id and not secret:
+            if token:
+                raise ApsaraMQError('A security token without its key pair in %s: set %s and %s too'
+                                    % (source, names['access_key_id'], names['access_key_secret']))
             return None
         if not (key_id and secret):
             missing = 'access_key_secret' if key_id else 'access_key_id'
             raise ApsaraMQError('Half a key pair in %s: %s is missing (%s)' % (source, missing, names[missing]))
-        return self._keys(key_id, secret, values.get('security_token'), source)
+        return self._keys(key_id, secret, token, source)
 
     def _from_options(self):
         self._tried.append('the options access_key_id and access_key_secret')

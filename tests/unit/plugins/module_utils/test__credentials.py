@@ -61,6 +61,19 @@ def test_nothing_found_lists_every_source_tried_and_is_one_line():
         assert source in message
 
 
+@pytest.mark.parametrize('params, environ, message', [
+    ({'security_token': 'option-token'}, {}, 'A security token without its key pair in the module options: set option access_key_id '
+                                             'and option access_key_secret too'),
+    ({}, {'ALICLOUD_SECURITY_TOKEN': 'env-token'}, 'A security token without its key pair in the environment variables: '
+                                                  'set environment variable ALIBABA_CLOUD_ACCESS_KEY_ID or'),
+])
+def test_a_token_without_keys_is_an_error_not_ignored(params, environ, message):
+    with pytest.raises(ApsaraMQError) as failure:
+        resolve_credentials(dict(NO_OPTIONS, **params), environ)
+    assert str(failure.value).startswith(message)
+    assert 'option-token' not in str(failure.value) and 'env-token' not in str(failure.value)
+
+
 def test_errors_never_carry_the_secret():
     with pytest.raises(ApsaraMQError) as failure:
         resolve_credentials(NO_OPTIONS, {'ALICLOUD_SECRET_KEY': 'the-secret-value'})
