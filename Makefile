@@ -18,7 +18,7 @@ SANITY_TARGETS := $(addprefix sanity-,$(SANITY_CORES))
 GATES := $(TOOLING)/collection-gates.sh $(CORE_NEWEST) $(PYTHON)
 
 .PHONY: demo test units sanity integration molecule shellcheck $(SANITY_TARGETS) \
-	collection-gates check-matrix support-matrix release-check docs changelog bench-fleet
+	collection-gates check-matrix support-matrix release-check docs changelog bench bench-fleet
 
 demo:
 	$(TOOLING)/demo.sh $(CORE_NEWEST) $(PYTHON)
@@ -45,7 +45,14 @@ integration:
 molecule:
 	$(TOOLING)/ansible-test.sh --run $(CORE_NEWEST) $(PYTHON) -- molecule test --all
 
-# Fleet-scale measurements (not part of make test): see tests/benchmarks/README.md.
+# Benchmarks (not part of make test): see tests/benchmarks/README.md. make bench compares the module with
+# ansible.builtin.uri, the official SDK and a loop: of tasks, and the role with plain copy tasks, in about
+# 30 minutes; BENCH_ARGS=--quick tries it in a few. Results: tests/benchmarks/results/bench-DATE.json.
+BENCH_ARGS ?=
+bench:
+	$(TOOLING)/ansible-test.sh --run $(CORE_NEWEST) $(PYTHON) -- python tests/benchmarks/bench.py \
+		--cache-dir $(CURDIR)/.cache --json-dir $(CURDIR)/tests/benchmarks/results $(BENCH_ARGS)
+
 bench-fleet:
 	$(TOOLING)/ansible-test.sh --run $(CORE_NEWEST) $(PYTHON) -- python tests/benchmarks/fleet_scale.py
 

@@ -57,3 +57,36 @@ def test_an_api_error_does_not_need_cryptography(emulator, without_cryptography)
 def test_a_run_without_certificates_does_not_need_cryptography(emulator, without_cryptography, args):
     result = run(dict(KEYS, endpoint=emulator.url, **args), without_cryptography)
     assert result['certificates'] == [] and not result.get('failed')
+
+
+def imported_packages(args, env):
+    """The top-level packages the module imported in a run (python -X importtime), and the run's result."""
+    process = subprocess.run([sys.executable, '-X', 'importtime', MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': args}),
+                             capture_output=True, text=True, timeout=60, env=env, check=False)
+    names = set(line.split('|')[-1].strip().split('.')[0] for line in process.stderr.splitlines() if line.startswith('import time:'))
+    return names, json.loads(process.stdout)
+
+
+@pytest.fixture(scope='module')
+def plain_environment():
+    return {'PATH': os.environ['PATH'], 'PYTHONPATH': os.pathsep.join(sys.path),
+            'HOME': tempfile.mkdtemp(prefix='apsaramq-unit-home.'), 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
+
+
+def test_a_failing_argument_check_imports_neither_requests_nor_cryptography(plain_environment):
+    names, result = imported_packages(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou', max_concurrency=0), plain_environment)
+    assert result['msg'] == 'max_concurrency must be at least 1, got 0'
+    assert not names & {'requests', 'urllib3', 'cryptography'}
+
+
+@pytest.mark.xfail(strict=True, reason='_ecs_metadata imports ansible.module_utils.urls at load, and urls imports cryptography')
+def test_an_api_error_does_not_import_cryptography(emulator, plain_environment):
+    names, result = imported_packages(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['no-such-sn']), plain_environment)
+    assert result['error']['code'] == 'FindCaBySnError'
+    assert 'cryptography' not in names
+
+
+def test_a_lookup_imports_cryptography_to_parse(emulator, plain_environment):
+    names, result = imported_packages(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['00e0a1c0ffee000001']), plain_environment)
+    assert result['certificates'][0]['x509']['public_key_type'] == 'RSA'
+    assert {'requests', 'cryptography'} <= names

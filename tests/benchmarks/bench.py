@@ -1,0 +1,506 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The collection against what users would otherwise use, side by side in one run, against the emulator on loopback.
+
+Cases (each run after a warm-up, several times, interleaved with what it is compared with):
+  adhoc   one lookup with `ansible localhost -m` of the module, and of ansible.builtin.uri (unsigned, --accept-unsigned)
+  lookup  one lookup by a plain Python script: lookup_module_utils.py (our module_utils) and lookup_sdk.py (the
+          official SDK), both in one venv under the cache directory: whole-process wall time and peak RSS
+  sns     1, 10 and 100 SNs at 50 ms latency: one task with every SN, and a loop: of single-SN tasks
+  hosts   the mqtt_ca role over 10, 100 and 500 local hosts, and a baseline play doing the same file work with
+          plain stat/file/copy tasks: wall time, the role's API requests, per-host slopes
+Then the must-reach checks (ratios from this run); the exit status is 1 when any is missed, and the table says which.
+
+Run it in the test venv with the collection importable, as `make bench` does:
+    python tests/benchmarks/bench.py [--quick] [--runs 7] [--only adhoc,lookup] [--json-dir DIR] [--cache-dir DIR]
+"""
+
+import argparse
+import copy
+import datetime
+import getpass
+import grp
+import json
+import os
+import pathlib
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import benchlib  # noqa: E402  pylint: disable=wrong-import-position
+
+HERE = pathlib.Path(os.path.abspath(__file__)).parent  # not resolved: the collection tree may be a symlink
+REPO = HERE.parents[1]
+EMULATOR = REPO / 'tests' / 'emulator' / 'onsmqtt_emulator.py'
+CALLBACKS = HERE / 'callback_plugins'
+INSTANCE = 'post-cn-emulator01'
+KEY_ID, KEY_SECRET = 'emulator-access-key-id', 'emulator-access-key-secret'
+SN = '00e0a1c0ffee000001'  # the RSA CA with its verification certificate
+HOST_SNS = [SN]  # the role's SNs in the host case: one file per host
+MODULE = 'alibabacloud.apsaramq.mqtt_ca_certificate_info'
+CASES = ('adhoc', 'lookup', 'sns', 'hosts')
+EXTRA_CASES = ('profile',)  # only when asked for with --only
+PYINSTRUMENT = 'pyinstrument==5.1.3'
+
+# The must-reach limits of issue 7.
+MODULE_VS_URI_WALL = 1.0
+LOOKUP_VS_SDK_WALL = 0.5
+LOOKUP_VS_SDK_RSS = 0.7
+ONE_TASK_VS_LOOP_AT_100 = 10.0
+ROLE_SLOPE_VS_BASELINE = 1.10
+
+
+def collections_root():
+    """The directory holding ansible_collections/alibabacloud/apsaramq: this tree must be an installed collection."""
+    if REPO.parent.name == 'alibabacloud' and REPO.parents[1].name == 'ansible_collections':
+        return REPO.parents[2]
+    raise SystemExit('run bench.py from a collection tree (tests/tooling/ansible-test.sh --run ..., as make bench does), not from %s' % REPO)
+
+
+def default_cache_dir():
+    """The repository's .cache: ansible-test.sh copies the tree to <cache>/collections/<key>/ansible_collections/ns/name."""
+    root = collections_root()
+    if root.parent.name == 'collections':
+        return root.parents[1]
+    return REPO / '.cache'
+
+
+# --- processes -----------------------------------------------------------------------------------------------
+
+
+class Run:
+    """One finished process: wall seconds, peak RSS in KiB (of it and the children it waited for), output."""
+
+    def __init__(self, seconds, max_rss_kib, returncode, stdout, stderr):
+        self.seconds = seconds
+        self.max_rss_kib = max_rss_kib
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def run_measured(command, env, cwd=None, expect=()):
+    """Run ``command`` alone and measure it; raise SystemExit when it fails or its output lacks an ``expect`` text."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)  # pylint: disable=consider-using-with
+        dummy, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        run = Run(seconds, usage.ru_maxrss, process.returncode, out.read().decode('utf-8', 'replace'), err.read().decode('utf-8', 'replace'))
+    missing = [text for text in expect if text not in run.stdout]
+    if run.returncode or missing:
+        raise SystemExit('%s failed (status %s%s):\n%s\n%s' % (' '.join(command[:3]), run.returncode,
+                                                               ', no %r in its output' % missing[0] if missing else '',
+                                                               run.stdout[-3000:], run.stderr[-3000:]))
+    return run
+
+
+def interleaved(commands, runs, warmups=1, before_each=None):
+    """``{name: [Run, ...]}``: each command ``warmups`` times unmeasured, then ``runs`` rounds, the order reversed every round."""
+    names = list(commands)
+    for dummy in range(warmups):
+        for name in names:
+            if before_each:
+                before_each(name)
+            commands[name]()
+    measured = dict((name, []) for name in names)
+    for number in range(runs):
+        for name in (names if number % 2 == 0 else reversed(names)):
+            if before_each:
+                before_each(name)
+            measured[name].append(commands[name]())
+    return measured
+
+
+class Emulator:
+    """The emulator as a subprocess; stops when this script's pipe to it closes."""
+
+    def __init__(self, work_dir, fixtures, *args):
+        path = work_dir / ('fixtures-%d.json' % id(self))
+        path.write_text(json.dumps(fixtures))
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, str(EMULATOR), '--port', '0', '--fixtures', str(path), '--stop-on-stdin-eof', *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.process.stdout.readline().split()[-1]
+        self.host_port = self.url.split('://', 1)[1]
+
+    def _control(self, path, body=None):
+        request = urllib.request.Request(self.url + path, data=body, method='POST' if body is not None else 'GET')
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+
+    def request_count(self):
+        return self._control('/_emulator/requests')['count']
+
+    def reset(self):
+        self._control('/_emulator/reset', b'')
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(10)
+
+
+def default_fixtures(work_dir):
+    path = work_dir / 'defaults.json'
+    subprocess.run([sys.executable, str(EMULATOR), '--write-fixtures', str(path)], check=True)
+    return json.loads(path.read_text())
+
+
+def with_copies(fixtures, count):
+    """The default fixtures plus ``count`` copies of the first CA, each with its own SN (bench-0000, ...)."""
+    many = copy.deepcopy(fixtures)
+    cas = many['instances'][INSTANCE]['ca_certificates']
+    template = cas[0]['data']
+    cas.extend({'data': dict(template, Sn='bench-%04d' % number)} for number in range(count))
+    return many
+
+
+class Ansible:
+    """ansible and ansible-playbook of this venv, with the collection, in a scratch directory (no stray ansible.cfg)."""
+
+    def __init__(self, work_dir):
+        self.bin_dir = os.path.dirname(sys.executable)
+        self.cwd = str(work_dir)
+        self.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_root()), ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
+                        ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='False',
+                        ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS), ANSIBLE_CALLBACKS_ENABLED='bench_timer')
+        for name in ('ANSIBLE_CONFIG', 'ANSIBLE_FORKS', 'ANSIBLE_PIPELINING'):
+            self.env.pop(name, None)
+        self.inventory_vars = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
+
+    def adhoc(self, module, args, expect=()):
+        command = [os.path.join(self.bin_dir, 'ansible'), 'localhost', '-m', module, '-a', args,
+                   '-e', 'ansible_python_interpreter=%s' % sys.executable]
+        return run_measured(command, self.env, self.cwd, expect)
+
+    def playbook(self, inventory, playbook, timer_file=None):
+        env = dict(self.env, BENCH_TIMER_FILE=str(timer_file)) if timer_file else self.env
+        return run_measured([os.path.join(self.bin_dir, 'ansible-playbook'), '-i', str(inventory), str(playbook)], env, self.cwd)
+
+
+def write_json(path, document):
+    path.write_text(json.dumps(document, indent=1))
+    return path
+
+
+# --- the cases -----------------------------------------------------------------------------------------------
+
+
+def case_adhoc(options, work_dir, fixtures, results):
+    """`ansible localhost -m` with the module against the same GetCaCertificate by ansible.builtin.uri, unsigned."""
+    emulator = Emulator(work_dir, fixtures, '--accept-unsigned')
+    try:
+        ansible = Ansible(work_dir)
+        module_args = 'instance_id=%s sn=%s endpoint=%s access_key_id=%s access_key_secret=%s' % (INSTANCE, SN, emulator.url, KEY_ID, KEY_SECRET)
+        uri_args = ('url=%s/?Action=GetCaCertificate&Version=2020-04-20&Format=JSON&MqttInstanceId=%s&Sn=%s return_content=true'
+                    % (emulator.url, INSTANCE, SN))
+        measured = interleaved({
+            'module': lambda: ansible.adhoc(MODULE, module_args, expect=['SUCCESS', '"sn": "%s"' % SN]),
+            'uri': lambda: ansible.adhoc('ansible.builtin.uri', uri_args, expect=['SUCCESS', '"Sn": "%s"' % SN, '"status": 200']),
+        }, options.runs)
+    finally:
+        emulator.stop()
+    results['adhoc.module'] = dict(benchlib.summarize([run.seconds for run in measured['module']]), unit='s',
+                                   label='ansible localhost -m %s' % MODULE)
+    results['adhoc.uri'] = dict(benchlib.summarize([run.seconds for run in measured['uri']]), unit='s',
+                                label='ansible localhost -m ansible.builtin.uri (unsigned, --accept-unsigned)')
+
+
+def bench_venv(cache_dir):
+    """A venv with the official SDK (the pin of tests/unit/requirements.txt), and the same requests, cryptography and
+    ansible-core as this venv, so that both lookup scripts run on the same interpreter and libraries."""
+    from importlib import metadata  # pylint: disable=import-outside-toplevel
+    sdk = next(line.split('#')[0].strip() for line in (REPO / 'tests' / 'unit' / 'requirements.txt').read_text().splitlines()
+               if line.startswith('alibabacloud_onsmqtt20200420'))
+    wanted = [sdk] + ['%s==%s' % (name, metadata.version(name)) for name in ('requests', 'cryptography', 'ansible-core')]
+    python = getattr(sys, '_base_executable', sys.executable)
+    venv = cache_dir / 'venvs' / ('bench-sdk-py%d.%d' % sys.version_info[:2])
+    marker = venv / '.bench-ready'
+    if not (marker.is_file() and marker.read_text() == ' '.join(wanted) + '\n' and (venv / 'bin' / 'python').exists()):
+        print('creating %s with %s' % (venv, ' '.join(wanted)), flush=True)
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([python, '-m', 'venv', str(venv)], check=True)
+        subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'] + wanted, check=True)
+        marker.write_text(' '.join(wanted) + '\n')
+    return venv / 'bin' / 'python'
+
+
+def case_lookup(options, work_dir, fixtures, results):
+    """Whole-process wall time and peak RSS of one lookup: our module_utils against the official SDK, same venv."""
+    python = str(bench_venv(options.cache_dir))
+    emulator = Emulator(work_dir, fixtures)
+    # Both scripts find their libraries compiled: the SDK's by pip, ours by the warm-up run (PYTHONDONTWRITEBYTECODE dropped).
+    env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID=KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=KEY_SECRET,
+               PYTHONPATH=str(collections_root()))
+    for name in ('PYTHONDONTWRITEBYTECODE', 'VIRTUAL_ENV', 'ALIBABA_CLOUD_SECURITY_TOKEN'):
+        env.pop(name, None)
+    arguments = [emulator.host_port, INSTANCE, SN]
+    try:
+        measured = interleaved({
+            'module_utils': lambda: run_measured([python, str(HERE / 'lookup_module_utils.py')] + arguments, env, str(work_dir),
+                                                 expect=['"sn": "%s"' % SN, '"signed_by_ca": true']),
+            'sdk': lambda: run_measured([python, str(HERE / 'lookup_sdk.py')] + arguments, env, str(work_dir), expect=['"Sn": "%s"' % SN]),
+        }, options.runs)
+    finally:
+        emulator.stop()
+    for name, label in (('module_utils', 'lookup_module_utils.py: our module_utils, facts included'),
+                        ('sdk', 'lookup_sdk.py: alibabacloud_onsmqtt20200420, the API answer only')):
+        results['lookup.%s' % name] = dict(benchlib.summarize([run.seconds for run in measured[name]]), unit='s', label=label)
+        results['lookup.%s.rss' % name] = dict(benchlib.summarize([run.max_rss_kib / 1024.0 for run in measured[name]]), unit='MiB',
+                                               label=label + ' (peak RSS)')
+
+
+def case_profile(options, work_dir, fixtures, results):
+    """Where the time of one lookup goes: pyinstrument on lookup_module_utils.py (installed into the SDK's venv)."""
+    python = str(bench_venv(options.cache_dir))
+    if subprocess.run([python, '-c', 'import pyinstrument'], capture_output=True, check=False).returncode:
+        subprocess.run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', PYINSTRUMENT], check=True)
+    emulator = Emulator(work_dir, fixtures)
+    env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID=KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=KEY_SECRET, PYTHONPATH=str(collections_root()))
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
+    report_file = work_dir / 'profile.txt'
+    command = [python, '-m', 'pyinstrument', '--interval', '0.0005', '-r', 'text', '--no-color', '-o', str(report_file),
+               str(HERE / 'lookup_module_utils.py'), emulator.host_port, INSTANCE, SN]
+    try:
+        run_measured(command, env, str(work_dir))  # compiles our module_utils, as the lookup case's warm-up does
+        run_measured(command, env, str(work_dir))
+    finally:
+        emulator.stop()
+    text = report_file.read_text()
+    results['profile.text'] = text
+    print(text)
+
+
+def localhost_inventory(work_dir, ansible):
+    path = work_dir / 'localhost.json'
+    write_json(path, {'all': {'hosts': {'localhost': ansible.inventory_vars}}})
+    return path
+
+
+def module_task(emulator, sns):
+    return {MODULE: {'instance_id': INSTANCE, 'sn': sns, 'endpoint': emulator.url, 'access_key_id': KEY_ID, 'access_key_secret': KEY_SECRET}}
+
+
+def case_sns(options, work_dir, fixtures, results):
+    """N SNs at 50 ms latency: one task with all of them against a loop: of single-SN tasks."""
+    largest = max(options.sn_counts)
+    emulator = Emulator(work_dir, with_copies(fixtures, largest), '--latency-ms', str(options.latency_ms))
+    ansible = Ansible(work_dir)
+    inventory = localhost_inventory(work_dir, ansible)
+    try:
+        for count in options.sn_counts:
+            sns = ['bench-%04d' % number for number in range(count)]
+            one_task = write_json(work_dir / ('sns-task-%d.json' % count), [{
+                'name': 'one task', 'hosts': 'localhost', 'gather_facts': False,
+                'tasks': [dict(module_task(emulator, sns), name='All SNs in one task')]}])
+            loop = write_json(work_dir / ('sns-loop-%d.json' % count), [{
+                'name': 'a loop', 'hosts': 'localhost', 'gather_facts': False,
+                'tasks': [dict(module_task(emulator, ['{{ item }}']), name='One SN per loop item', loop=sns)]}])
+
+            def played(name, playbook, count=count):
+                emulator.reset()
+                run = ansible.playbook(inventory, playbook)
+                if emulator.request_count() != count:
+                    raise SystemExit('%s with %d SNs sent %d requests' % (name, count, emulator.request_count()))
+                return run
+            runs = options.runs if count * options.runs <= 100 else options.slow_runs
+            measured = interleaved({'task': lambda: played('task', one_task), 'loop': lambda: played('loop', loop)}, runs,
+                                   warmups=1 if count <= 10 else 0)
+            for name, label in (('task', 'one task with %d SNs'), ('loop', 'loop: over %d single-SN tasks')):
+                results['sns.%s.%d' % (name, count)] = dict(benchlib.summarize([run.seconds for run in measured[name]]), unit='s',
+                                                            label=(label % count) + ', %d ms latency (ansible-playbook wall)' % options.latency_ms)
+            print('  sns %d done' % count, flush=True)
+    finally:
+        emulator.stop()
+
+
+def case_hosts(options, work_dir, fixtures, results):
+    """The role over N local hosts against a baseline play that writes the same files with plain stat/file/copy tasks."""
+    emulator = Emulator(work_dir, fixtures)
+    ansible = Ansible(work_dir)
+    owner, group = getpass.getuser(), grp.getgrgid(os.getgid()).gr_name
+    devices = work_dir / 'devices'
+    cas = dict((entry['data']['Sn'], entry['data']) for entry in fixtures['instances'][INSTANCE]['ca_certificates'])
+    pems = [cas[sn]['CaContent'].replace('\r\n', '\n').strip() + '\n' for sn in HOST_SNS]
+    dest = str(devices) + '/{{ inventory_hostname }}'
+    role_play = write_json(work_dir / 'hosts-role.json', [{
+        'name': 'The role', 'hosts': 'devices', 'gather_facts': False,
+        'module_defaults': {'group/alibabacloud.apsaramq.apsaramq': {'endpoint': emulator.url, 'access_key_id': KEY_ID, 'access_key_secret': KEY_SECRET}},
+        'roles': [{'role': 'alibabacloud.apsaramq.mqtt_ca', 'vars': {
+            'mqtt_ca_instance_id': INSTANCE, 'mqtt_ca_sn': HOST_SNS, 'mqtt_ca_dest': dest, 'mqtt_ca_owner': owner, 'mqtt_ca_group': group}}],
+    }])
+    baseline_play = write_json(work_dir / 'hosts-baseline.json', [{
+        'name': 'The same files with plain tasks', 'hosts': 'devices', 'gather_facts': False,
+        'tasks': [
+            {'name': 'Look at the destination directory', 'register': 'baseline_dest',
+             'ansible.builtin.stat': {'path': dest, 'get_checksum': False, 'get_mime': False, 'get_attributes': False}},
+            {'name': 'Create the destination directory', 'when': 'not baseline_dest.stat.exists',
+             'ansible.builtin.file': {'path': dest, 'state': 'directory', 'owner': owner, 'group': group, 'mode': '0755'}},
+            {'name': 'Write one PEM file per CA', 'loop': [{'sn': sn, 'pem': pem} for sn, pem in zip(HOST_SNS, pems)],
+             'loop_control': {'label': '{{ item.sn }}'},
+             'ansible.builtin.copy': {'content': '{{ item.pem }}', 'dest': dest + '/{{ item.sn }}.pem', 'owner': owner, 'group': group, 'mode': '0644'}},
+        ],
+    }])
+    requests = {}
+    timers = {}
+    try:
+        for count, runs in zip(options.host_counts, options.host_runs):
+            inventory = write_json(work_dir / ('hosts-%d.json' % count), {'devices': {
+                'hosts': dict(('device-%04d' % number, None) for number in range(count)), 'vars': ansible.inventory_vars}})
+
+            def fresh(name):
+                shutil.rmtree(devices, ignore_errors=True)
+                devices.mkdir()
+                emulator.reset()
+
+            def played(name, playbook, count=count, inventory=inventory):
+                timer = work_dir / ('timer-%s-%d.json' % (name, count))
+                run = ansible.playbook(inventory, playbook, timer)
+                if name == 'role':
+                    requests.setdefault(count, []).append(emulator.request_count())
+                written = len(list(devices.glob('*/*.pem')))
+                if written != count * len(HOST_SNS):
+                    raise SystemExit('%s over %d hosts wrote %d files' % (name, count, written))
+                timers['%s.%d' % (name, count)] = json.loads(timer.read_text())
+                return run
+            measured = interleaved({'role': lambda: played('role', role_play), 'baseline': lambda: played('baseline', baseline_play)},
+                                   runs, warmups=1 if count == options.host_counts[0] else 0, before_each=fresh)
+            for name, label in (('role', 'the mqtt_ca role over %d hosts'), ('baseline', 'plain stat/file/copy tasks over %d hosts')):
+                results['hosts.%s.%d' % (name, count)] = dict(benchlib.summarize([run.seconds for run in measured[name]]), unit='s',
+                                                              label=label % count)
+            results['hosts.role.%d.requests' % count] = dict(benchlib.summarize(requests[count][-runs:]), unit='requests',
+                                                             label='API requests of the role over %d hosts' % count)
+            print('  hosts %d done' % count, flush=True)
+    finally:
+        emulator.stop()
+    results['hosts.timers'] = timers
+
+
+# --- the checks and the report -----------------------------------------------------------------------------------
+
+
+def checks_of(results, options):
+    checks = []
+    if 'adhoc.module' in results:
+        checks.append(benchlib.Check('module task vs ansible.builtin.uri task, wall', benchlib.ratio(results['adhoc.module'], results['adhoc.uri']),
+                                     benchlib.LESS_OR_EQUAL, MODULE_VS_URI_WALL, 'medians of `ansible localhost -m`'))
+    if 'lookup.module_utils' in results:
+        checks.append(benchlib.Check('our lookup vs the official SDK, wall', benchlib.ratio(results['lookup.module_utils'], results['lookup.sdk']),
+                                     benchlib.LESS_OR_EQUAL, LOOKUP_VS_SDK_WALL, 'whole process'))
+        checks.append(benchlib.Check('our lookup vs the official SDK, peak RSS',
+                                     benchlib.ratio(results['lookup.module_utils.rss'], results['lookup.sdk.rss']),
+                                     benchlib.LESS_OR_EQUAL, LOOKUP_VS_SDK_RSS, 'whole process'))
+    if 'sns.task.100' in results:
+        checks.append(benchlib.Check('loop of 100 single-SN tasks vs one task with 100 SNs, wall',
+                                     benchlib.ratio(results['sns.loop.100'], results['sns.task.100']), benchlib.GREATER_OR_EQUAL,
+                                     ONE_TASK_VS_LOOP_AT_100, '%d ms latency' % options.latency_ms))
+    counts = [count for count in options.host_counts if 'hosts.role.%d' % count in results]
+    if len(counts) >= 2:
+        requests = sorted(set(value for count in counts for value in results['hosts.role.%d.requests' % count]['samples']))
+        checks.append(benchlib.Check('API requests of the role, %s hosts' % ' / '.join(map(str, counts)), requests, benchlib.EQUAL,
+                                     [len(HOST_SNS)], 'one per SN, whatever the host count'))
+        small, large = counts[0], counts[-1]
+        role = benchlib.slope(small, results['hosts.role.%d' % small], large, results['hosts.role.%d' % large])
+        baseline = benchlib.slope(small, results['hosts.baseline.%d' % small], large, results['hosts.baseline.%d' % large])
+        results['hosts.slope'] = {'role': role, 'baseline': baseline, 'from': small, 'to': large}
+        checks.append(benchlib.Check('per-host slope of the role vs plain copy tasks, %d to %d hosts' % (small, large), role / baseline,
+                                     benchlib.LESS_OR_EQUAL, ROLE_SLOPE_VS_BASELINE,
+                                     'role %.3f s/host, baseline %.3f s/host' % (role, baseline)))
+    return checks
+
+
+def report(results, checks):
+    rows = []
+    for key, value in results.items():
+        if isinstance(value, dict) and 'median' in value:
+            spread = '%s..%s' % (benchlib.format_number(value['min']), benchlib.format_number(value['max'])) if value['runs'] > 1 else '(1 run)'
+            rows.append([key, value['median'], spread, value['runs'], value['unit'], value['label']])
+    print()
+    print(benchlib.format_table(['case', 'median', 'min..max', 'runs', 'unit', 'what'], rows))
+    print()
+    for check in checks:
+        print(check.line())
+
+
+def machine():
+    from importlib import metadata  # pylint: disable=import-outside-toplevel
+    return {'cpus': os.cpu_count(), 'python': platform.python_version(), 'platform': platform.platform(),
+            'ansible-core': metadata.version('ansible-core'), 'requests': metadata.version('requests'),
+            'cryptography': metadata.version('cryptography'), 'load_average_at_start': os.getloadavg()}
+
+
+def parse_options(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--only', default=','.join(CASES),
+                        help='comma-separated cases among %s (default: all but profile)' % ', '.join(CASES + EXTRA_CASES))
+    parser.add_argument('--runs', type=int, default=7, help='measured runs of each cheap case, after one warm-up (default 7)')
+    parser.add_argument('--slow-runs', type=int, default=3, help='runs of the loop: over 100 SNs (default 3)')
+    parser.add_argument('--sn-counts', default='1,10,100')
+    parser.add_argument('--latency-ms', type=int, default=50)
+    parser.add_argument('--host-counts', default='10,100,500')
+    parser.add_argument('--host-runs', default='3,1,1', help='runs per host count (default 3,1,1)')
+    parser.add_argument('--quick', action='store_true', help='fewer runs, 10 and 50 hosts: to try the script, not to measure')
+    parser.add_argument('--json', type=pathlib.Path, help='where to write the results (default: JSON_DIR/bench-DATE.json)')
+    parser.add_argument('--json-dir', type=pathlib.Path, default=REPO / 'tests' / 'benchmarks' / 'results',
+                        help='directory for bench-DATE.json (default: tests/benchmarks/results of this tree)')
+    parser.add_argument('--cache-dir', type=pathlib.Path, help="the repository's .cache, for the SDK's venv")
+    options = parser.parse_args(argv)
+    options.only = [case for case in options.only.split(',') if case]
+    unknown = set(options.only) - set(CASES + EXTRA_CASES)
+    if unknown:
+        parser.error('unknown case(s): %s' % ', '.join(sorted(unknown)))
+    if options.quick:
+        options.runs, options.slow_runs, options.host_counts, options.host_runs = 3, 1, '10,50', '1,1'
+    options.sn_counts = [int(count) for count in options.sn_counts.split(',')]
+    options.host_counts = [int(count) for count in options.host_counts.split(',')]
+    options.host_runs = [int(count) for count in options.host_runs.split(',')]
+    if len(options.host_runs) != len(options.host_counts):
+        parser.error('--host-runs needs one number per host count')
+    options.cache_dir = (options.cache_dir or default_cache_dir()).resolve()
+    return options
+
+
+def main(argv=None):
+    options = parse_options(argv)
+    started = time.monotonic()
+    results = {}
+    document = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'), 'machine': machine(),
+                'options': {'cases': options.only, 'runs': options.runs, 'slow_runs': options.slow_runs, 'sn_counts': options.sn_counts,
+                            'latency_ms': options.latency_ms, 'host_counts': options.host_counts, 'host_runs': options.host_runs,
+                            'host_sns': HOST_SNS, 'quick': options.quick},
+                'results': results}
+    with tempfile.TemporaryDirectory(prefix='apsaramq-bench.') as work:
+        work_dir = pathlib.Path(work)
+        fixtures = default_fixtures(work_dir)
+        for case in CASES + EXTRA_CASES:
+            if case in options.only:
+                print('%s ...' % case, flush=True)
+                case_started = time.monotonic()
+                globals()['case_' + case](options, work_dir, fixtures, results)
+                print('%s: %.0f s' % (case, time.monotonic() - case_started), flush=True)
+    checks = checks_of(results, options)
+    document['checks'] = [check.as_dict() for check in checks]
+    document['missed'] = benchlib.missed(checks)
+    document['seconds'] = round(time.monotonic() - started)
+    report(results, checks)
+    path = options.json or options.json_dir / ('bench-%s%s.json' % (document['date'][:10], '-quick' if options.quick else ''))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, document)
+    print('\nresults: %s (%.0f s)' % (path, document['seconds']))
+    if document['missed']:
+        raise SystemExit('missed: ' + '; '.join(document['missed']))
+
+
+if __name__ == '__main__':
+    main()
