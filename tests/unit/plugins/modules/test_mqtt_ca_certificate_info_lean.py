@@ -79,7 +79,6 @@ def test_a_failing_argument_check_imports_neither_requests_nor_cryptography(plai
     assert not names & {'requests', 'urllib3', 'cryptography'}
 
 
-@pytest.mark.xfail(strict=True, reason='_ecs_metadata imports ansible.module_utils.urls at load, and urls imports cryptography')
 def test_an_api_error_does_not_import_cryptography(emulator, plain_environment):
     names, result = imported_packages(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['no-such-sn']), plain_environment)
     assert result['error']['code'] == 'FindCaBySnError'
