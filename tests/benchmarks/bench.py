@@ -55,7 +55,7 @@ MODULE_VS_URI_WALL = 1.0
 LOOKUP_VS_SDK_WALL = 0.5
 LOOKUP_VS_SDK_RSS = 0.7
 ONE_TASK_VS_LOOP_AT_100 = 10.0
-ROLE_SLOPE_VS_BASELINE = 1.10
+ROLE_SLOPE_VS_FILE_WORK = 1.10
 
 
 def collections_root():
@@ -314,7 +314,7 @@ def case_sns(options, work_dir, fixtures, results):
                 if emulator.request_count() != count:
                     raise SystemExit('%s with %d SNs sent %d requests' % (name, count, emulator.request_count()))
                 return run
-            runs = options.runs if count * options.runs <= 100 else options.slow_runs
+            runs = options.sn_runs if count <= 10 else options.slow_runs
             measured = interleaved({'task': lambda: played('task', one_task), 'loop': lambda: played('loop', loop)}, runs,
                                    warmups=1 if count <= 10 else 0)
             for name, label in (('task', 'one task with %d SNs'), ('loop', 'loop: over %d single-SN tasks')):
@@ -325,8 +325,16 @@ def case_sns(options, work_dir, fixtures, results):
         emulator.stop()
 
 
+FILE_ACTIONS = ('ansible.builtin.stat', 'ansible.builtin.file', 'ansible.builtin.copy')
+
+
+def file_work_seconds(timer):
+    """Seconds the play spent in per-host stat/file/copy tasks: Ansible's own cost of the file work, from bench_timer."""
+    return sum(task['seconds'] for task in timer if task['action'] in FILE_ACTIONS and task['hosts'] > 1)
+
+
 def case_hosts(options, work_dir, fixtures, results):
-    """The role over N local hosts against a baseline play that writes the same files with plain stat/file/copy tasks."""
+    """The role over N local hosts; at the smaller counts also a baseline play writing the same files with plain tasks."""
     emulator = Emulator(work_dir, fixtures)
     ansible = Ansible(work_dir)
     owner, group = getpass.getuser(), grp.getgrgid(os.getgid()).gr_name
@@ -352,34 +360,41 @@ def case_hosts(options, work_dir, fixtures, results):
              'ansible.builtin.copy': {'content': '{{ item.pem }}', 'dest': dest + '/{{ item.sn }}.pem', 'owner': owner, 'group': group, 'mode': '0644'}},
         ],
     }])
-    requests = {}
+    plays = {'role': role_play, 'baseline': baseline_play}
     timers = {}
     try:
         for count, runs in zip(options.host_counts, options.host_runs):
             inventory = write_json(work_dir / ('hosts-%d.json' % count), {'devices': {
                 'hosts': dict(('device-%04d' % number, None) for number in range(count)), 'vars': ansible.inventory_vars}})
+            requests, file_work = [], dict((name, []) for name in plays)
 
             def fresh(name):
                 shutil.rmtree(devices, ignore_errors=True)
                 devices.mkdir()
                 emulator.reset()
 
-            def played(name, playbook, count=count, inventory=inventory):
-                timer = work_dir / ('timer-%s-%d.json' % (name, count))
-                run = ansible.playbook(inventory, playbook, timer)
-                if name == 'role':
-                    requests.setdefault(count, []).append(emulator.request_count())
+            def played(name, count=count, inventory=inventory, requests=requests, file_work=file_work):
+                timer_file = work_dir / ('timer-%s-%d.json' % (name, count))
+                run = ansible.playbook(inventory, plays[name], timer_file)
                 written = len(list(devices.glob('*/*.pem')))
                 if written != count * len(HOST_SNS):
                     raise SystemExit('%s over %d hosts wrote %d files' % (name, count, written))
-                timers['%s.%d' % (name, count)] = json.loads(timer.read_text())
+                timer = json.loads(timer_file.read_text())
+                timers['%s.%d' % (name, count)] = timer
+                file_work[name].append(file_work_seconds(timer))
+                if name == 'role':
+                    requests.append(emulator.request_count())
                 return run
-            measured = interleaved({'role': lambda: played('role', role_play), 'baseline': lambda: played('baseline', baseline_play)},
-                                   runs, warmups=1 if count == options.host_counts[0] else 0, before_each=fresh)
-            for name, label in (('role', 'the mqtt_ca role over %d hosts'), ('baseline', 'plain stat/file/copy tasks over %d hosts')):
+            names = ['role', 'baseline'] if count in options.baseline_host_counts else ['role']
+            measured = interleaved(dict((name, lambda name=name: played(name)) for name in names), runs,
+                                   warmups=1 if count == options.host_counts[0] else 0, before_each=fresh)
+            for name in names:
+                label = 'the mqtt_ca role over %d hosts' if name == 'role' else 'plain stat/file/copy tasks over %d hosts'
                 results['hosts.%s.%d' % (name, count)] = dict(benchlib.summarize([run.seconds for run in measured[name]]), unit='s',
                                                               label=label % count)
-            results['hosts.role.%d.requests' % count] = dict(benchlib.summarize(requests[count][-runs:]), unit='requests',
+                results['hosts.%s.%d.file_work' % (name, count)] = dict(benchlib.summarize(file_work[name][-runs:]), unit='s',
+                                                                        label='of which its stat/file/copy tasks')
+            results['hosts.role.%d.requests' % count] = dict(benchlib.summarize(requests[-runs:]), unit='requests',
                                                              label='API requests of the role over %d hosts' % count)
             print('  hosts %d done' % count, flush=True)
     finally:
@@ -412,11 +427,17 @@ def checks_of(results, options):
                                      [len(HOST_SNS)], 'one per SN, whatever the host count'))
         small, large = counts[0], counts[-1]
         role = benchlib.slope(small, results['hosts.role.%d' % small], large, results['hosts.role.%d' % large])
-        baseline = benchlib.slope(small, results['hosts.baseline.%d' % small], large, results['hosts.baseline.%d' % large])
-        results['hosts.slope'] = {'role': role, 'baseline': baseline, 'from': small, 'to': large}
-        checks.append(benchlib.Check('per-host slope of the role vs plain copy tasks, %d to %d hosts' % (small, large), role / baseline,
-                                     benchlib.LESS_OR_EQUAL, ROLE_SLOPE_VS_BASELINE,
-                                     'role %.3f s/host, baseline %.3f s/host' % (role, baseline)))
+        file_work = benchlib.slope(small, results['hosts.role.%d.file_work' % small], large, results['hosts.role.%d.file_work' % large])
+        slopes = {'from': small, 'to': large, 'role': role, 'role_file_work': file_work}
+        baseline_counts = [count for count in counts if 'hosts.baseline.%d' % count in results]
+        if len(baseline_counts) >= 2:
+            slopes['baseline_from'], slopes['baseline_to'] = baseline_counts[0], baseline_counts[-1]
+            slopes['baseline'] = benchlib.slope(baseline_counts[0], results['hosts.baseline.%d' % baseline_counts[0]],
+                                                baseline_counts[-1], results['hosts.baseline.%d' % baseline_counts[-1]])
+        results['hosts.slopes'] = slopes
+        checks.append(benchlib.Check('per-host slope of the role vs Ansible\'s own stat/file/copy tasks in it, %d to %d hosts' % (small, large),
+                                     role / file_work, benchlib.LESS_OR_EQUAL, ROLE_SLOPE_VS_FILE_WORK,
+                                     'role %.3f s/host, its file tasks %.3f s/host' % (role, file_work)))
     return checks
 
 
@@ -428,6 +449,13 @@ def report(results, checks):
             rows.append([key, value['median'], spread, value['runs'], value['unit'], value['label']])
     print()
     print(benchlib.format_table(['case', 'median', 'min..max', 'runs', 'unit', 'what'], rows))
+    slopes = results.get('hosts.slopes')
+    if slopes:
+        line = 'per-host slopes, %d to %d hosts: the role %.3f s/host, its stat/file/copy tasks %.3f s/host' % (
+            slopes['from'], slopes['to'], slopes['role'], slopes['role_file_work'])
+        if 'baseline' in slopes:
+            line += '; plain tasks play %.3f s/host (%d to %d hosts)' % (slopes['baseline'], slopes['baseline_from'], slopes['baseline_to'])
+        print('\n' + line)
     print()
     for check in checks:
         print(check.line())
@@ -444,12 +472,14 @@ def parse_options(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--only', default=','.join(CASES),
                         help='comma-separated cases among %s (default: all but profile)' % ', '.join(CASES + EXTRA_CASES))
-    parser.add_argument('--runs', type=int, default=7, help='measured runs of each cheap case, after one warm-up (default 7)')
-    parser.add_argument('--slow-runs', type=int, default=3, help='runs of the loop: over 100 SNs (default 3)')
+    parser.add_argument('--runs', type=int, default=15, help='measured runs of the adhoc and lookup cases, after one warm-up (default 15)')
+    parser.add_argument('--sn-runs', type=int, default=5, help='measured runs of the sns cases up to 10 SNs (default 5)')
+    parser.add_argument('--slow-runs', type=int, default=3, help='runs of the sns cases with 100 SNs (default 3)')
     parser.add_argument('--sn-counts', default='1,10,100')
     parser.add_argument('--latency-ms', type=int, default=50)
     parser.add_argument('--host-counts', default='10,100,500')
-    parser.add_argument('--host-runs', default='3,1,1', help='runs per host count (default 3,1,1)')
+    parser.add_argument('--host-runs', default='3,2,1', help='runs per host count (default 3,2,1)')
+    parser.add_argument('--baseline-host-counts', help='host counts that also run the baseline play (default: all but the largest)')
     parser.add_argument('--quick', action='store_true', help='fewer runs, 10 and 50 hosts: to try the script, not to measure')
     parser.add_argument('--json', type=pathlib.Path, help='where to write the results (default: JSON_DIR/bench-DATE.json)')
     parser.add_argument('--json-dir', type=pathlib.Path, default=REPO / 'tests' / 'benchmarks' / 'results',
@@ -461,12 +491,14 @@ def parse_options(argv=None):
     if unknown:
         parser.error('unknown case(s): %s' % ', '.join(sorted(unknown)))
     if options.quick:
-        options.runs, options.slow_runs, options.host_counts, options.host_runs = 3, 1, '10,50', '1,1'
+        options.runs, options.sn_runs, options.slow_runs, options.host_counts, options.host_runs = 3, 1, 1, '10,50', '1,1'
     options.sn_counts = [int(count) for count in options.sn_counts.split(',')]
     options.host_counts = [int(count) for count in options.host_counts.split(',')]
     options.host_runs = [int(count) for count in options.host_runs.split(',')]
     if len(options.host_runs) != len(options.host_counts):
         parser.error('--host-runs needs one number per host count')
+    options.baseline_host_counts = ([int(count) for count in options.baseline_host_counts.split(',')] if options.baseline_host_counts
+                                    else options.host_counts[:-1])
     options.cache_dir = (options.cache_dir or default_cache_dir()).resolve()
     return options
 
@@ -476,8 +508,9 @@ def main(argv=None):
     started = time.monotonic()
     results = {}
     document = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'), 'machine': machine(),
-                'options': {'cases': options.only, 'runs': options.runs, 'slow_runs': options.slow_runs, 'sn_counts': options.sn_counts,
-                            'latency_ms': options.latency_ms, 'host_counts': options.host_counts, 'host_runs': options.host_runs,
+                'options': {'cases': options.only, 'runs': options.runs, 'sn_runs': options.sn_runs, 'slow_runs': options.slow_runs,
+                            'sn_counts': options.sn_counts, 'latency_ms': options.latency_ms, 'host_counts': options.host_counts,
+                            'host_runs': options.host_runs, 'baseline_host_counts': options.baseline_host_counts,
                             'host_sns': HOST_SNS, 'quick': options.quick},
                 'results': results}
     with tempfile.TemporaryDirectory(prefix='apsaramq-bench.') as work:

@@ -13,7 +13,7 @@ name: bench_timer
 type: aggregate
 short_description: Task wall times for tests/benchmarks
 description:
-  - Writes a JSON list of {name, seconds, hosts} per task to the file named by the environment variable BENCH_TIMER_FILE.
+  - Writes a JSON list of {name, action, seconds, hosts} per task to the file named by the environment variable BENCH_TIMER_FILE.
 requirements:
   - enabled in callbacks_enabled
 """
@@ -44,7 +44,7 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._close_current()
-        self._current = {'name': task.get_name(), 'started': time.monotonic(), 'hosts': 0}
+        self._current = {'name': task.get_name(), 'action': task.action, 'started': time.monotonic(), 'hosts': 0}
 
     def v2_playbook_on_handler_task_start(self, task):
         self.v2_playbook_on_task_start(task, False)
