@@ -20,6 +20,7 @@ Run it in the test venv with the collection importable, as `make bench` does:
 import argparse
 import copy
 import datetime
+import functools
 import getpass
 import grp
 import json
@@ -362,31 +363,32 @@ def case_hosts(options, work_dir, fixtures, results):
     }])
     plays = {'role': role_play, 'baseline': baseline_play}
     timers = {}
+
+    def fresh(dummy_name):
+        shutil.rmtree(devices, ignore_errors=True)
+        devices.mkdir()
+        emulator.reset()
+
+    def played(name, count, inventory, requests, file_work):
+        timer_file = work_dir / ('timer-%s-%d.json' % (name, count))
+        run = ansible.playbook(inventory, plays[name], timer_file)
+        written = len(list(devices.glob('*/*.pem')))
+        if written != count * len(HOST_SNS):
+            raise SystemExit('%s over %d hosts wrote %d files' % (name, count, written))
+        timer = json.loads(timer_file.read_text())
+        timers['%s.%d' % (name, count)] = timer
+        file_work[name].append(file_work_seconds(timer))
+        if name == 'role':
+            requests.append(emulator.request_count())
+        return run
+
     try:
         for count, runs in zip(options.host_counts, options.host_runs):
             inventory = write_json(work_dir / ('hosts-%d.json' % count), {'devices': {
                 'hosts': dict(('device-%04d' % number, None) for number in range(count)), 'vars': ansible.inventory_vars}})
             requests, file_work = [], dict((name, []) for name in plays)
-
-            def fresh(name):
-                shutil.rmtree(devices, ignore_errors=True)
-                devices.mkdir()
-                emulator.reset()
-
-            def played(name, count=count, inventory=inventory, requests=requests, file_work=file_work):
-                timer_file = work_dir / ('timer-%s-%d.json' % (name, count))
-                run = ansible.playbook(inventory, plays[name], timer_file)
-                written = len(list(devices.glob('*/*.pem')))
-                if written != count * len(HOST_SNS):
-                    raise SystemExit('%s over %d hosts wrote %d files' % (name, count, written))
-                timer = json.loads(timer_file.read_text())
-                timers['%s.%d' % (name, count)] = timer
-                file_work[name].append(file_work_seconds(timer))
-                if name == 'role':
-                    requests.append(emulator.request_count())
-                return run
             names = ['role', 'baseline'] if count in options.baseline_host_counts else ['role']
-            measured = interleaved(dict((name, lambda name=name: played(name)) for name in names), runs,
+            measured = interleaved(dict((name, functools.partial(played, name, count, inventory, requests, file_work)) for name in names), runs,
                                    warmups=1 if count == options.host_counts[0] else 0, before_each=fresh)
             for name in names:
                 label = 'the mqtt_ca role over %d hosts' if name == 'role' else 'plain stat/file/copy tasks over %d hosts'
@@ -447,8 +449,9 @@ def report(results, checks):
         if isinstance(value, dict) and 'median' in value:
             spread = '%s..%s' % (benchlib.format_number(value['min']), benchlib.format_number(value['max'])) if value['runs'] > 1 else '(1 run)'
             rows.append([key, value['median'], spread, value['runs'], value['unit'], value['label']])
-    print()
-    print(benchlib.format_table(['case', 'median', 'min..max', 'runs', 'unit', 'what'], rows))
+    if rows:
+        print()
+        print(benchlib.format_table(['case', 'median', 'min..max', 'runs', 'unit', 'what'], rows))
     slopes = results.get('hosts.slopes')
     if slopes:
         line = 'per-host slopes, %d to %d hosts: the role %.3f s/host, its stat/file/copy tasks %.3f s/host' % (

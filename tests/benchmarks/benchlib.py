@@ -24,6 +24,8 @@ def summarize(samples):
         q1, dummy, q3 = statistics.quantiles(ordered, n=4, method='inclusive')
     else:
         q1 = q3 = median
+    if all(isinstance(sample, int) for sample in ordered):  # counts stay counts when they can
+        median, q1, q3 = [int(value) if float(value).is_integer() else value for value in (median, q1, q3)]
     return {'runs': len(ordered), 'median': median, 'min': ordered[0], 'max': ordered[-1], 'q1': q1, 'q3': q3,
             'samples': list(samples)}
 
@@ -88,7 +90,7 @@ def format_number(value):
         return '%.0f' % value
     if abs(value) >= 10:
         return '%.1f' % value
-    return '%.3g' % value
+    return '%.3f' % value
 
 
 def format_table(headers, rows):

@@ -27,6 +27,11 @@ def test_summary_of_an_odd_and_an_even_number_of_samples():
     assert benchlib.summarize([1.0, 2.0, 3.0, 4.0])['median'] == 2.5
 
 
+def test_a_median_of_counts_is_a_count_when_it_can_be():
+    assert benchlib.summarize([1, 1])['median'] == 1 and isinstance(benchlib.summarize([1, 1])['median'], int)
+    assert benchlib.summarize([1, 2])['median'] == 1.5
+
+
 def test_one_sample_is_its_own_spread_and_none_is_an_error():
     one = benchlib.summarize([1.5])
     assert (one['median'], one['min'], one['max'], one['q1'], one['q3']) == (1.5,) * 5
@@ -64,8 +69,14 @@ def test_missed_lists_the_failed_checks_in_order():
 
 
 def test_table_pads_columns_and_aligns_numbers_right():
-    table = benchlib.format_table(['case', 'median'], [['a', 1.2345], ['longer case', 12.5]])
+    table = benchlib.format_table(['case', 'median'], [['a', 1.25], ['longer case', 12.5]])
     lines = table.splitlines()
     assert lines[0].split() == ['case', 'median']
-    assert lines[2] == 'a              1.23'
-    assert lines[3] == 'longer case    12.5'
+    assert lines[1] == '-' * 11 + '  ' + '-' * 6
+    assert lines[2] == 'a' + ' ' * 13 + '1.250'
+    assert lines[3] == 'longer case' + ' ' * 4 + '12.5'
+
+
+@pytest.mark.parametrize('value, text', [(1.0012, '1.001'), (38.66, '38.7'), (377.4, '377'), (3, '3'), ([1], '[1]'), (True, 'True')])
+def test_numbers_show_three_decimals_below_ten(value, text):
+    assert benchlib.format_number(value) == text
