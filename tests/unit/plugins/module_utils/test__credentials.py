@@ -62,10 +62,10 @@ def test_nothing_found_lists_every_source_tried_and_is_one_line():
 
 
 @pytest.mark.parametrize('params, environ, message', [
-    ({'security_token': 'option-token'}, {}, 'A security token without its key pair in the module options: set option access_key_id '
-                                             'and option access_key_secret too'),
-    ({}, {'ALICLOUD_SECURITY_TOKEN': 'env-token'}, 'A security token without its key pair in the environment variables: '
-                                                  'set environment variable ALIBABA_CLOUD_ACCESS_KEY_ID or'),
+    ({'security_token': 'option-token'}, {},
+     'A security token without its key pair in the module options: set option access_key_id and option access_key_secret too'),
+    ({}, {'ALICLOUD_SECURITY_TOKEN': 'env-token'},
+     'A security token without its key pair in the environment variables: set environment variable ALIBABA_CLOUD_ACCESS_KEY_ID or'),
 ])
 def test_a_token_without_keys_is_an_error_not_ignored(params, environ, message):
     with pytest.raises(ApsaraMQError) as failure:
