@@ -14,7 +14,6 @@ Exits non-zero when a target is missed.
 """
 
 import argparse
-import copy
 import getpass
 import grp
 import json
@@ -24,51 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 from ansible_collections.alibabacloud.apsaramq.plugins.modules import mqtt_ca_certificate_info
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-EMULATOR = REPO / 'tests' / 'emulator' / 'onsmqtt_emulator.py'
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench import INSTANCE, Emulator, default_fixtures, with_copies  # noqa: E402  pylint: disable=wrong-import-position
+
 MODULE = pathlib.Path(mqtt_ca_certificate_info.__file__)
 COLLECTIONS_ROOT = MODULE.parents[5]
-INSTANCE = 'post-cn-emulator01'
 KEYS = {'access_key_id': 'emulator-access-key-id', 'access_key_secret': 'emulator-access-key-secret'}
 ACTIVE_SNS = ['00e0a1c0ffee000001', '00e0a1c0ffee000002', '00e0a1c0ffee000006']
-
-
-class Emulator:
-    """The emulator as a subprocess; stops when this script's pipe to it closes."""
-
-    def __init__(self, work_dir, fixtures, *args):
-        path = work_dir / ('fixtures-%d.json' % id(self))
-        path.write_text(json.dumps(fixtures))
-        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, str(EMULATOR), '--port', '0', '--fixtures', str(path), '--stop-on-stdin-eof', *args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.url = self.process.stdout.readline().split()[-1]
-
-    def request_count(self):
-        with urllib.request.urlopen(self.url + '/_emulator/requests', timeout=10) as answer:
-            return json.load(answer)['count']
-
-    def stop(self):
-        self.process.stdin.close()
-        self.process.wait(10)
-
-
-def default_fixtures(work_dir):
-    path = work_dir / 'defaults.json'
-    subprocess.run([sys.executable, str(EMULATOR), '--write-fixtures', str(path)], check=True)
-    return json.loads(path.read_text())
-
-
-def with_copies(fixtures, count):
-    """The default fixtures with ``count`` copies of the first CA, each with its own SN."""
-    many = copy.deepcopy(fixtures)
-    template = many['instances'][INSTANCE]['ca_certificates'][0]['data']
-    many['instances'][INSTANCE]['ca_certificates'] = [{'data': dict(template, Sn='bench-%04d' % number)} for number in range(count)]
-    return many
 
 
 def role_over_hosts(work_dir, fixtures, hosts):
