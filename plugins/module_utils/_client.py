@@ -2,7 +2,7 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""A signed-request client for Alibaba Cloud RPC-style APIs, on one reused requests Session.
+"""A signed-request client for Alibaba Cloud RPC-style APIs, over the kept-alive connections of _http.py.
 
 Product-neutral: the onsmqtt operations live in _onsmqtt.py, and STS can use the same client.
 """
@@ -12,29 +12,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import platform
+import os
 import re
+import sys
 import threading
 import time
-import traceback
-import uuid
-import warnings
-
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from urllib.parse import urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES, RetryPolicy, retry_after_seconds, retryable_answer
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
     ACS3, TIMESTAMP_FORMAT, acs3_headers, anonymous_rpc_params, canonical_query, rpc_params,
@@ -43,8 +32,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing imp
 COLLECTION_VERSION = '0.1.0'
 # A CA answer is a few KiB and a page of 100 CAs under 1 MiB; past this, something else is talking.
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
-_CHUNK_BYTES = 64 * 1024
-USER_AGENT = 'alibabacloud.apsaramq/%s (ansible-core/%s; python/%s)' % (COLLECTION_VERSION, ANSIBLE_VERSION, platform.python_version())
+USER_AGENT = 'alibabacloud.apsaramq/%s (ansible-core/%s; python/%s)' % (COLLECTION_VERSION, ANSIBLE_VERSION, '%d.%d.%d' % sys.version_info[:3])
 
 # A DNS name or an IP address; urlsplit gives IPv6 addresses without their brackets.
 _HOST = re.compile(r'^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$')
@@ -110,16 +98,6 @@ def decode_answer(action, base_url, status, headers, content):
     return body
 
 
-def _cause(exc):
-    """The innermost reason of a requests exception, short enough for a one-line message."""
-    for dummy in range(10):  # bounded: exception chains can be cyclic
-        inner = exc.__cause__ or exc.__context__
-        if inner is None:
-            break
-        exc = inner
-    return one_line(str(exc))[:200]
-
-
 class AcsClient:
     """Signs and sends one product's API calls; a fresh nonce and timestamp on every request.
 
@@ -132,25 +110,13 @@ class AcsClient:
         self.api_version = api_version
         self._credentials = credentials
         self._signature_algorithm = signature_algorithm
-        self._timeout = timeout
-        self._verify = (ca_bundle or True) if validate_certs else False
-        if not validate_certs:
-            # The module warns once; urllib3 would print to stderr on every request. Set once, here:
-            # warnings.catch_warnings() around each request is not thread-safe.
-            warnings.filterwarnings('ignore', category=InsecureRequestWarning)
         self._retry_policy = retry_policy or RetryPolicy(retries)
         # Shared by concurrent calls, hence the lock.
         self._tally_lock = threading.Lock()
         self._attempts = 0
         self._retry_warnings = []
-        # Per-request proxies beat HTTPS_PROXY from the environment; session proxies would not.
-        self._proxies = {'http': proxy, 'https': proxy} if proxy else None
-        self._session = requests.Session()
-        self._session.headers['User-Agent'] = USER_AGENT
-        # One kept-alive connection per concurrent caller; a smaller pool would reconnect (and urllib3 would log to stderr).
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max_connections)
-        self._session.mount('http://', adapter)
-        self._session.mount('https://', adapter)
+        # One kept-alive connection per concurrent caller.
+        self._http = HttpEndpoint(self.base_url, timeout, validate_certs, ca_bundle, proxy, max_connections=max_connections)
 
     @property
     def attempts(self):
@@ -170,8 +136,9 @@ class AcsClient:
         Retryable failures are tried again, each attempt signed afresh (new nonce and timestamp).
         """
         def attempt():
-            url, headers = self._prepared_get(action, params)
-            return decode_answer(action, self.base_url, *self._get(action, url, headers))
+            target, headers = self._prepared_get(action, params)
+            answer = self._http.request('GET', target, headers, action, MAX_RESPONSE_BYTES)
+            return decode_answer(action, self.base_url, answer.status, answer.headers, answer.body)
 
         return self._with_retries(action, attempt)
 
@@ -189,62 +156,9 @@ class AcsClient:
 
         return self._retry_policy.run(counted_attempt, record_retry)
 
-    def _get(self, action, url, headers):
-        """``(status, headers, content)`` of one GET; the body is read within the timeout and the size cap."""
-        try:
-            response = self._session.get(url, headers=headers, timeout=self._timeout, verify=self._verify, proxies=self._proxies, stream=True)
-            try:
-                return response.status_code, response.headers, self._read_body(action, response)
-            finally:
-                response.close()
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise self._connection_error(action, exc)
-        except requests.exceptions.RequestException as exc:
-            raise ApsaraMQError('The request to %s failed: %s' % (self.base_url, _cause(exc)))
-
-    def _read_body(self, action, response):
-        # The read timeout bounds each wait for data, not a server that trickles: the deadline bounds the whole body.
-        deadline = time.monotonic() + self._timeout
-        declared = response.headers.get('Content-Length', '')
-        if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
-            raise self._too_large(action, declared + ' bytes')
-        chunks, size = [], 0
-        for chunk in response.iter_content(_CHUNK_BYTES):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_RESPONSE_BYTES:
-                raise self._too_large(action, 'more than %d bytes' % MAX_RESPONSE_BYTES)
-            if time.monotonic() > deadline:
-                raise self._no_answer(action)
-        return b''.join(chunks)
-
-    def _too_large(self, action, size):
-        return ApsaraMQError('%s: %s answered with %s, more than the %d MiB an answer of this API can be; check endpoint and proxy'
-                             % (action, self.base_url, size, MAX_RESPONSE_BYTES // (1024 * 1024)))
-
-    def _no_answer(self, action):
-        return ApsaraMQError('No answer from %s to %s within %s seconds; check network access to the endpoint, or raise timeout'
-                             % (self.base_url, action, self._timeout), retryable=True)
-
-    def _connection_error(self, action, exc):
-        # requests reports a read timeout in the body as a ConnectionError, not as a Timeout.
-        if isinstance(exc, requests.exceptions.Timeout) or any(isinstance(arg, ReadTimeoutError) for arg in exc.args):
-            return self._no_answer(action)
-        # Neither a certificate nor a proxy that refuses gets better by trying again.
-        if isinstance(exc, requests.exceptions.SSLError):
-            return ApsaraMQError('TLS verification of %s failed (%s); check the endpoint, or trust its CA with ca_bundle'
-                                 % (self.base_url, _cause(exc)))
-        if isinstance(exc, requests.exceptions.ProxyError):
-            return ApsaraMQError('The proxy refused or failed the request to %s (%s); check proxy and HTTPS_PROXY' % (self.base_url, _cause(exc)))
-        if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-            return ApsaraMQError('The answer of %s to %s broke off before its end (%s); check network access and proxy'
-                                 % (self.base_url, action, _cause(exc)), retryable=True)
-        return ApsaraMQError('Could not connect to %s (%s); check region or endpoint, proxy settings and network access'
-                             % (self.base_url, _cause(exc)), retryable=True)
-
     def _prepared_get(self, action, params):
         timestamp = time.strftime(TIMESTAMP_FORMAT, time.gmtime())
-        nonce = uuid.uuid4().hex
+        nonce = os.urandom(16).hex()
         if self._credentials is None:  # an anonymous action, such as STS AssumeRoleWithOIDC
             headers = {'host': self.host}
             query = anonymous_rpc_params(params, action, self.api_version, timestamp, nonce)
@@ -254,5 +168,6 @@ class AcsClient:
         else:
             headers = {'host': self.host}
             query = rpc_params('GET', params, action, self.api_version, self._credentials, timestamp, nonce)
-        # Encoded here, as signed: requests leaves an already percent-encoded query alone.
-        return '%s/?%s' % (self.base_url, canonical_query(query)), headers
+        headers['User-Agent'] = USER_AGENT
+        # Encoded here, exactly as signed.
+        return '/?' + canonical_query(query), headers

@@ -22,6 +22,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._aliyun_conf
     DEFAULT_CONFIG_FILE, find_profile, incomplete_profile_error, missing_fields, read_config, text_field,
 )
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ecs_metadata import EcsMetadata, NoInstanceRole, metadata_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import HMAC_SHA1
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._sts import (
@@ -218,7 +219,6 @@ class CredentialResolver:
         if not role_name and self._environ.get('ALIBABA_CLOUD_ECS_METADATA_DISABLED', '').lower() == 'true':
             self._tried.append('the ECS instance RAM role (disabled by ALIBABA_CLOUD_ECS_METADATA_DISABLED)')
             return None
-        from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ecs_metadata import NoInstanceRole
         try:
             return self._ecs_role(role_name)
         except NoInstanceRole as exc:
@@ -228,8 +228,6 @@ class CredentialResolver:
             return None
 
     def _ecs_role(self, role_name):
-        # Imported here: ansible's urls module loads cryptography, which a run that never asks the metadata service can do without.
-        from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ecs_metadata import EcsMetadata, metadata_endpoint
         tokenless_allowed = self._environ.get('ALIBABA_CLOUD_IMDSV1_DISABLED', '').lower() != 'true'
         role_name, answer = EcsMetadata(metadata_endpoint(self._environ), tokenless_allowed).role_credentials(role_name)
         return self._keys(answer['AccessKeyId'], answer['AccessKeySecret'], answer['SecurityToken'], 'the ECS instance RAM role %r' % role_name)

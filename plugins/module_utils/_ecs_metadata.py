@@ -14,12 +14,10 @@ __metaclass__ = type
 
 import json
 
-from urllib.error import HTTPError
-from urllib.parse import quote
-
-from ansible.module_utils.urls import open_url
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError
 
 DEFAULT_ENDPOINT = 'http://100.100.100.200'
 ENDPOINT_VARIABLE = 'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT'
@@ -53,6 +51,9 @@ class EcsMetadata:
         self._tokenless_allowed = tokenless_allowed
         self._timeout = timeout
         self._headers = None
+        self._path_prefix = urlsplit(endpoint).path
+        # The service is link-local: a proxy from HTTP_PROXY could not reach it, and must not see the keys.
+        self._http = HttpEndpoint(endpoint, timeout, environment_proxies=False, max_connections=1)
 
     def role_credentials(self, role_name=None):
         """``(role_name, answer)`` with the answer's AccessKeyId, AccessKeySecret and SecurityToken checked."""
@@ -101,14 +102,8 @@ class EcsMetadata:
         request_headers = dict(self._headers or {})
         request_headers.update(headers or {})
         try:
-            # The service is link-local: a proxy from HTTP_PROXY could not reach it, and must not see the keys.
-            response = open_url(self.endpoint + path, method=method, headers=request_headers, timeout=self._timeout,
-                                use_proxy=False, follow_redirects='none')
-            with response:
-                return response.getcode(), response.read(_MAX_ANSWER_BYTES)
-        except HTTPError as exc:
-            return exc.code, b''
-        except (IOError, OSError, ValueError) as exc:  # URLError, timeouts and refused connections are OSErrors
-            raise NoInstanceRole('the ECS metadata service at %s could not be reached within %s s (%s)'
-                                 % (self.endpoint, self._timeout, getattr(exc, 'reason', None) or exc),
+            answer = self._http.request(method, self._path_prefix + path, request_headers, 'the ECS metadata service', _MAX_ANSWER_BYTES)
+        except TransportError as exc:
+            raise NoInstanceRole('the ECS metadata service at %s could not be reached within %s s (%s)' % (self.endpoint, self._timeout, exc.cause),
                                  'outside ECS, use another credential source')
+        return answer.status, answer.body

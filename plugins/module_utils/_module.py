@@ -99,10 +99,8 @@ class ApsaraMQModule(AnsibleModule):
     def credentials(self):
         """``(credentials, profile_region)`` of this run; resolved on first use only, so a run asks STS or the metadata service once."""
         if self._credential_resolver is None:
-            # Imported after the argument checks: a run that fails them never loads requests.
-            from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+            # Imported after the argument checks: a run that fails them never loads the HTTP client.
             from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import CredentialResolver
-            self.require_library('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
             self._credential_resolver = CredentialResolver(self.params, os.environ, self.warn)
         resolver = self._credential_resolver
         try:

@@ -2,13 +2,17 @@
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
 """Fixtures shared by all unit tests: the onsmqtt emulator (tests/emulator/) running as a real subprocess."""
 
+import http.client
 import json
 import pathlib
 import queue
+import select
+import socket
 import ssl
 import subprocess
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -193,3 +197,67 @@ def canned_server():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+class _ForwardProxy(BaseHTTPRequestHandler):
+    """A forward proxy: GET with an absolute URL is passed on, CONNECT opens a tunnel; each request is logged."""
+
+    protocol_version = 'HTTP/1.1'
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._log()
+        target = urllib.parse.urlsplit(self.path)
+        upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+        headers = {name: value for name, value in self.headers.items() if name.lower() not in ('proxy-authorization', 'connection')}
+        upstream.request('GET', target.path + ('?' + target.query if target.query else ''), headers=headers)
+        answer = upstream.getresponse()
+        body = answer.read()
+        upstream.close()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in ('connection', 'transfer-encoding', 'content-length', 'server', 'date'):
+                self.send_header(name, value)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_CONNECT(self):  # pylint: disable=invalid-name
+        self._log()
+        host, port = self.path.rsplit(':', 1)
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+        except OSError:
+            self.send_error(502)
+            return
+        self.send_response(200, 'Connection established')
+        self.end_headers()
+        self.close_connection = True
+        sockets = [self.connection, upstream]
+        with upstream:
+            while True:
+                readable = select.select(sockets, [], [], 10)[0]
+                if not readable:
+                    return
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is self.connection else self.connection).sendall(data)
+
+    def _log(self):
+        self.server.log.append((self.command, self.path, self.headers.get('Proxy-Authorization')))
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def forward_proxy():
+    """A proxy on loopback: .url, and .log, one (method, target, Proxy-Authorization) per request it got."""
+    server = ThreadingHTTPServer(('127.0.0.1', 0), _ForwardProxy)
+    server.daemon_threads, server.log = True, []
+    server.url = 'http://127.0.0.1:%d' % server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -150,8 +150,9 @@ def test_connection_refused_is_one_line():
 def test_explicit_proxy_is_used_and_beats_the_environment(emulator, monkeypatch):
     monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:%d' % _closed_port())
     monkeypatch.setenv('NO_PROXY', '')
-    with pytest.raises(ApsaraMQError, match=r'^The proxy refused or failed the request to'):
-        _client(emulator.url, proxy='http://127.0.0.1:%d' % _closed_port()).call('GetCaCertificate', {'Sn': 'x'})
+    explicit = 'http://127.0.0.1:%d' % _closed_port()
+    with pytest.raises(ApsaraMQError, match=r'^The proxy %s refused or failed the request to' % re.escape(explicit)):
+        _client(emulator.url, proxy=explicit).call('GetCaCertificate', {'Sn': 'x'})
 
 
 @pytest.mark.parametrize('status, content_type, body, expected', [

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The module loads cryptography only to parse a certificate: with it blocked, every run that parses none still works."""
+"""The module needs no HTTP library, and loads cryptography only to parse a certificate: with it blocked, every run that parses
+none still works."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -23,14 +24,25 @@ INSTANCE = 'post-cn-emulator01'
 KEYS = {'access_key_id': 'emulator-access-key-id', 'access_key_secret': 'emulator-access-key-secret'}
 
 
-@pytest.fixture(scope='module')
-def without_cryptography(tmp_path_factory):
-    """An environment in which ``import cryptography`` fails (a package of that name that raises ImportError)."""
+def environment_without(tmp_path_factory, *libraries):
+    """An environment in which importing each of ``libraries`` fails (a package of that name that raises ImportError)."""
     blocked = tmp_path_factory.mktemp('blocked')
-    (blocked / 'cryptography').mkdir()
-    (blocked / 'cryptography' / '__init__.py').write_text("raise ImportError('cryptography is blocked by the test')\n")
+    for library in libraries:
+        (blocked / library).mkdir()
+        (blocked / library / '__init__.py').write_text("raise ImportError('%s is blocked by the test')\n" % library)
     return {'PATH': os.environ['PATH'], 'PYTHONPATH': os.pathsep.join([str(blocked)] + sys.path),
             'HOME': tempfile.mkdtemp(prefix='apsaramq-unit-home.'), 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
+
+
+@pytest.fixture(scope='module')
+def without_cryptography(tmp_path_factory):
+    return environment_without(tmp_path_factory, 'cryptography')
+
+
+def test_a_lookup_needs_no_http_library(emulator, tmp_path_factory):
+    result = run(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['00e0a1c0ffee000001']),
+                 environment_without(tmp_path_factory, 'requests', 'urllib3', 'httpx', 'aiohttp'))
+    assert result['certificates'][0]['x509']['public_key_type'] == 'RSA' and not result.get('failed')
 
 
 def run(args, env):
@@ -73,10 +85,10 @@ def plain_environment():
             'HOME': tempfile.mkdtemp(prefix='apsaramq-unit-home.'), 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
 
 
-def test_a_failing_argument_check_imports_neither_requests_nor_cryptography(plain_environment):
+def test_a_failing_argument_check_imports_neither_an_http_client_nor_cryptography(plain_environment):
     names, result = imported_packages(dict(KEYS, instance_id=INSTANCE, region='cn-hangzhou', max_concurrency=0), plain_environment)
     assert result['msg'] == 'max_concurrency must be at least 1, got 0'
-    assert not names & {'requests', 'urllib3', 'cryptography'}
+    assert not names & {'requests', 'urllib3', 'cryptography', 'http', 'ssl'}
 
 
 def test_an_api_error_does_not_import_cryptography(emulator, plain_environment):
@@ -88,4 +100,4 @@ def test_an_api_error_does_not_import_cryptography(emulator, plain_environment):
 def test_a_lookup_imports_cryptography_to_parse(emulator, plain_environment):
     names, result = imported_packages(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['00e0a1c0ffee000001']), plain_environment)
     assert result['certificates'][0]['x509']['public_key_type'] == 'RSA'
-    assert {'requests', 'cryptography'} <= names
+    assert 'cryptography' in names and not names & {'requests', 'urllib3'}
