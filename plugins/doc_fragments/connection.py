@@ -165,6 +165,4 @@ options:
       - V(0) turns retrying off.
     type: int
     default: 5
-requirements:
-  - requests
 """

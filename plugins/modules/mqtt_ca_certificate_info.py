@@ -51,7 +51,6 @@ attributes:
     support: none
     description: The module changes nothing.
 requirements:
-  - requests
   - cryptography
 notes:
   - The API allows 500 calls per second per Alibaba Cloud account. To put CAs on many hosts, run the lookup once
