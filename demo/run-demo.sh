@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The README's demo, with the ansible-core, requests and cryptography found on PATH (make demo
+# The README's demo, with the ansible-core and cryptography found on PATH (make demo
 # provides them): build and install the collection, start the emulator, run demo.yml against
 # three local "devices", stop the emulator. Work files go to DEMO_WORK_DIR (default .cache/demo).
 set -euo pipefail

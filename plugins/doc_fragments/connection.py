@@ -137,12 +137,16 @@ options:
     default: true
   ca_bundle:
     description:
-      - A PEM file of CA certificates to verify the endpoint's TLS certificate with, instead of the system's.
+      - A PEM file of CA certificates to verify the endpoint's TLS certificate with, instead of the system's
+        (OpenSSL's default paths, or E(SSL_CERT_FILE)).
     type: path
   proxy:
     description:
-      - The URL of a proxy for the API requests, for example V(http://proxy.example.com:3128).
-      - Without it, the standard environment variables E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) are honoured.
+      - The URL of a proxy for the API requests, for example V(http://proxy.example.com:3128), or
+        V(http://user:password@proxy.example.com:3128) for a proxy that asks for credentials (Basic authentication).
+      - The proxy itself is reached over plain HTTP; requests to an https endpoint go through it in a C(CONNECT) tunnel,
+        so the proxy sees neither the requests nor the answers.
+      - Without it, the standard environment variables E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) are honoured.
     type: str
   timeout:
     description:

@@ -14,8 +14,9 @@ __metaclass__ = type
 
 import json
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import parse_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError
 
@@ -39,8 +40,11 @@ class NoInstanceRole(ApsaraMQError):
 
 
 def metadata_endpoint(environ):
-    url = (environ.get(ENDPOINT_VARIABLE) or DEFAULT_ENDPOINT).rstrip('/')
-    return url if '://' in url else 'http://' + url
+    url = (environ.get(ENDPOINT_VARIABLE) or DEFAULT_ENDPOINT).strip()
+    try:
+        return parse_endpoint(url if '://' in url else 'http://' + url)[0]
+    except ApsaraMQError:
+        raise ApsaraMQError('%s=%s is not a host, host:port or http(s)://host[:port] URL' % (ENDPOINT_VARIABLE, url))
 
 
 class EcsMetadata:
@@ -51,7 +55,6 @@ class EcsMetadata:
         self._tokenless_allowed = tokenless_allowed
         self._timeout = timeout
         self._headers = None
-        self._path_prefix = urlsplit(endpoint).path
         # The service is link-local: a proxy from HTTP_PROXY could not reach it, and must not see the keys.
         self._http = HttpEndpoint(endpoint, timeout, environment_proxies=False, max_connections=1)
 
@@ -102,7 +105,7 @@ class EcsMetadata:
         request_headers = dict(self._headers or {})
         request_headers.update(headers or {})
         try:
-            answer = self._http.request(method, self._path_prefix + path, request_headers, 'the ECS metadata service', _MAX_ANSWER_BYTES)
+            answer = self._http.request(method, path, request_headers, 'the ECS metadata service', _MAX_ANSWER_BYTES)
         except TransportError as exc:
             raise NoInstanceRole('the ECS metadata service at %s could not be reached within %s s (%s)' % (self.endpoint, self._timeout, exc.cause),
                                  'outside ECS, use another credential source')

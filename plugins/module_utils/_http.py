@@ -74,15 +74,15 @@ def _tls_context(validate_certs, ca_bundle):
 class _Proxy:
     """Where to send requests instead of the endpoint, and the credentials the proxy URL carries."""
 
-    def __init__(self, url):
+    def __init__(self, url, origin=''):
         parts = urlsplit(url if '://' in url else 'http://' + url)
         try:
             port = parts.port or 80
         except ValueError:
             port = None
         if parts.scheme != 'http' or not parts.hostname or not port:
-            raise ApsaraMQError('proxy %s is not an http://host:port URL (the proxy itself is reached over plain HTTP; '
-                                'https endpoints go through it in a CONNECT tunnel)' % self._without_password(parts))
+            raise ApsaraMQError('proxy %s%s is not an http://host:port URL (the proxy itself is reached over plain HTTP; '
+                                'https endpoints go through it in a CONNECT tunnel)' % (self._without_password(parts), origin))
         self.host, self.port = parts.hostname, port
         self.display = self._without_password(parts)
         self.headers = {}
@@ -105,7 +105,7 @@ def _proxy_for(base_url, host_port, proxy, environment_proxies):
     url = proxies.get(urlsplit(base_url).scheme) or proxies.get('all')
     if not url or proxy_bypass_environment(host_port, proxies):
         return None
-    return _Proxy(url)
+    return _Proxy(url, ' (from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY)')
 
 
 def _dropped(connection):

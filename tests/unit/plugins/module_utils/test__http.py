@@ -156,6 +156,12 @@ def test_a_proxy_url_that_is_not_http_is_refused_without_its_password(proxy):
     assert 'secret' not in str(failure.value)
 
 
+def test_a_socks_proxy_from_the_environment_is_refused_saying_where_it_came_from(no_proxy_environment):
+    no_proxy_environment.setenv('ALL_PROXY', 'socks5://user:secret@127.0.0.1:1080')
+    with pytest.raises(ApsaraMQError, match=r'^proxy socks5://127\.0\.0\.1:1080 \(from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY\) is not an http://'):
+        HttpEndpoint('https://onsmqtt.cn-hangzhou.aliyuncs.com', timeout=5)
+
+
 def test_an_unusable_ca_bundle_is_one_line(tmp_path):
     not_pem = tmp_path / 'not-a-bundle.pem'
     not_pem.write_text('hello\n')
