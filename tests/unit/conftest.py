@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""Fixtures shared by all unit tests: the onsmqtt emulator (tests/emulator/) running as a real subprocess."""
+"""Fixtures shared by all unit tests: the onsmqtt emulator (tests/emulator/) running as a real subprocess, a server of canned
+broken answers, and a forward proxy."""
 
 import http.client
 import json
