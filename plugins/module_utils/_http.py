@@ -35,11 +35,14 @@ class TransportError(ApsaraMQError):
     """No complete answer came back: the endpoint or the proxy could not be reached, TLS failed, or the answer broke off or stalled.
 
     ``cause``: what went wrong in a few words, for messages that say it their own way.
+    ``request_sent``: False when nothing of the request went out (no connection, no tunnel, no TLS), so that sending it again
+    cannot do anything twice; True when it, or a part of it, may have reached the server and only the answer was lost.
     """
 
-    def __init__(self, message, cause, retryable=False):
+    def __init__(self, message, cause, retryable=False, request_sent=False):
         super(TransportError, self).__init__(message, retryable)
         self.cause = cause
+        self.request_sent = request_sent
 
 
 class HttpAnswer:
@@ -146,14 +149,20 @@ class HttpEndpoint:
             target = self.base_url + target  # a forward proxy takes the whole URL
             headers = dict(headers, **self._proxy.headers)
         connection = self._borrow()
+        request_sent = False
         try:
-            response = self._response(connection, method, target, headers)
+            self._connect(connection)
+            request_sent = True
+            # Sent once: a connection that breaks now fails the attempt, and a new attempt is signed afresh (a resend here would
+            # repeat the nonce, which the service refuses, and go uncounted).
+            connection.request(method, target, headers=headers)
+            response = connection.getresponse()
             body = self._read_body(what, response, max_bytes)
         except BaseException as exc:
             connection.close()
             if isinstance(exc, ApsaraMQError) or not isinstance(exc, Exception):
                 raise
-            raise self._failure(what, exc)
+            raise self._failure(what, exc, request_sent)
         self._give_back(connection, response)
         return HttpAnswer(response.status, response.headers, body)
 
@@ -173,21 +182,6 @@ class HttpEndpoint:
             connection.set_tunnel(self._host, self._port, headers=self._proxy.headers)
             return connection
         return HTTPConnection(self._proxy.host, self._proxy.port, timeout=self._timeout)
-
-    def _response(self, connection, method, target, headers):
-        reused = connection.sock is not None
-        self._connect(connection)
-        try:
-            connection.request(method, target, headers=headers)
-            return connection.getresponse()
-        except (ConnectionResetError, BrokenPipeError):  # RemoteDisconnected is one
-            if not reused:
-                raise
-        # The server closed the kept-alive connection as the request went out, without an answer: once more, on a new one.
-        connection.close()
-        self._connect(connection)
-        connection.request(method, target, headers=headers)
-        return connection.getresponse()
 
     def _connect(self, connection):
         if connection.sock is not None:
@@ -235,25 +229,25 @@ class HttpEndpoint:
         return ApsaraMQError('%s: %s answered with %s, more than the %s an answer of this API can be; check endpoint and proxy'
                              % (what, self.base_url, size, _size_text(max_bytes)))
 
-    def _failure(self, what, exc):
+    def _failure(self, what, exc, request_sent):
         """The one-line error for an exception of http.client, ssl or socket; all but TLS failures may pass on another attempt."""
         cause = _cause(exc)
         if isinstance(exc, socket.timeout):
             return TransportError('No answer from %s to %s within %s seconds; check network access to the endpoint, or raise timeout'
-                                  % (self.base_url, what, self._timeout), 'timed out', retryable=True)
+                                  % (self.base_url, what, self._timeout), 'timed out', True, request_sent)
         if isinstance(exc, ssl.SSLCertVerificationError):
             return TransportError('TLS verification of %s failed (%s); check the endpoint, or trust its CA with ca_bundle'
-                                  % (self.base_url, cause), cause)
+                                  % (self.base_url, cause), cause, False, request_sent)
         if isinstance(exc, ssl.SSLError) and not isinstance(exc, ssl.SSLEOFError):
             return TransportError('TLS with %s failed (%s); check that the endpoint speaks https, or give it as http://'
-                                  % (self.base_url, cause), cause)
+                                  % (self.base_url, cause), cause, False, request_sent)
         if isinstance(exc, IncompleteRead):
             return TransportError('The answer of %s to %s broke off before its end (%s); check network access and proxy'
-                                  % (self.base_url, what, cause), cause, retryable=True)
+                                  % (self.base_url, what, cause), cause, True, request_sent)
         if isinstance(exc, (OSError, HTTPException)):
             return TransportError('Could not connect to %s (%s); check region or endpoint, proxy settings and network access'
-                                  % (self.base_url, cause), cause, retryable=True)
-        return TransportError('The request to %s failed: %s' % (self.base_url, cause), cause)
+                                  % (self.base_url, cause), cause, True, request_sent)
+        return TransportError('The request to %s failed: %s' % (self.base_url, cause), cause, False, request_sent)
 
 
 def _size_text(max_bytes):

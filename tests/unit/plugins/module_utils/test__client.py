@@ -219,6 +219,19 @@ def test_concurrent_calls_share_one_tally(start_emulator):
     assert len(nonces) == 32 and len(set(nonces)) == 32
 
 
+def test_dropped_kept_alive_connections_are_retried_signed_afresh_and_counted(start_emulator):
+    server = start_emulator()
+    server.inject(random_percent=50, random_kinds=['drop'], seed=1)
+    client = _client(server.url)
+    sns = [entry['data']['Sn'] for entry in server.fixtures['instances'][INSTANCE]['ca_certificates'][:4]]
+    assert [client.call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': sn})['Data']['Sn'] for sn in sns] == sns
+    log = server.requests_log()
+    nonces = [entry['nonce'] for entry in log['requests']]
+    assert [entry['fault'] for entry in log['requests']].count('drop') > 0  # the seed makes some drops hit kept-alive connections
+    assert client.attempts == log['count'] == len(set(nonces))
+    assert len(client.retry_warnings) == log['count'] - len(sns)
+
+
 def test_expired_timestamp_explains_clock_skew(canned_server):
     client = _client(canned_server(400, 'application/json', _error_answer('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')))
     with pytest.raises(ApiError, match=r'Check the clock of the host that runs the module: the service accepts requests within 15 minutes'):

@@ -29,13 +29,17 @@ LIST_ONE = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}
 class _KeepAlive(BaseHTTPRequestHandler):
     """HTTP/1.1 answers; logs the client port of every request (one port, one connection).
 
-    With the server's ``hang_up`` set, it closes each connection after its answer without saying so, as an idle timeout does.
+    With the server's ``hang_up`` set, it closes each connection after its answer without saying so, as an idle timeout does;
+    with ``drop_second`` set, it reads the second request on a connection and closes it without an answer.
     """
 
     protocol_version = 'HTTP/1.1'
 
     def do_GET(self):  # pylint: disable=invalid-name
         self.server.ports.append(self.client_address[1])
+        if self.server.drop_second and self.server.ports.count(self.client_address[1]) == 2:
+            self.close_connection = True
+            return
         body = b'{"RequestId": "R-KEEP"}'
         self.send_response(200)
         self.send_header('Content-Type', 'application/json')
@@ -52,9 +56,9 @@ class _KeepAlive(BaseHTTPRequestHandler):
 def keep_alive_server():
     servers = []
 
-    def start(hang_up=False):
+    def start(hang_up=False, drop_second=False):
         server = ThreadingHTTPServer(('127.0.0.1', 0), _KeepAlive)
-        server.daemon_threads, server.ports, server.hang_up = True, [], hang_up
+        server.daemon_threads, server.ports, server.hang_up, server.drop_second = True, [], hang_up, drop_second
         server.url = 'http://127.0.0.1:%d' % server.server_address[1]
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -102,6 +106,22 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_failure
         assert client.call('ListCaCertificate', LIST_ONE) == {'RequestId': 'R-KEEP'}
     assert client.attempts == 3 and client.retry_warnings == []
     assert len(set(server.ports)) == 3
+
+
+def test_a_request_a_kept_alive_connection_dropped_is_not_sent_again_below_the_signer(keep_alive_server, no_proxy_environment):
+    server = keep_alive_server(drop_second=True)
+    endpoint = HttpEndpoint(server.url, timeout=5)
+    assert _get(endpoint).status == 200
+    with pytest.raises(TransportError) as failure:
+        _get(endpoint)
+    assert failure.value.retryable and failure.value.request_sent
+    assert len(server.ports) == 2  # the dropped request went out once: sending it again is the signer's job, with a new nonce
+
+
+def test_a_failed_connect_says_nothing_was_sent(no_proxy_environment):
+    with pytest.raises(TransportError) as failure:
+        _get(HttpEndpoint('http://127.0.0.1:9', timeout=5))  # the discard port: nothing listens there
+    assert failure.value.retryable and not failure.value.request_sent
 
 
 @pytest.mark.parametrize('algorithm', ['ACS3-HMAC-SHA256', 'HMAC-SHA1'])

@@ -95,6 +95,19 @@ def test_broken_answers_succeed_on_the_retry(start_emulator, fault, cause):
     assert len(nonces) == 2 and nonces[0] != nonces[1]
 
 
+def test_dropped_kept_alive_connections_cost_a_counted_retry_never_a_reused_nonce(start_emulator, emulator):
+    server = start_emulator()
+    server.inject(random_percent=50, random_kinds=['drop'], seed=1)
+    sns = [entry['data']['Sn'] for entry in emulator.fixtures['instances'][INSTANCE]['ca_certificates'][:4]]
+    result, process = run_module(dict(lookup_args(server, max_concurrency=1), sn=sns))
+    assert process.returncode == 0 and not result.get('failed'), result
+    log = server.requests_log()
+    assert [facts['sn'] for facts in result['certificates']] == sns
+    assert result['request_attempts'] == log['count'] == len({entry['nonce'] for entry in log['requests']})
+    retries = [text for text in warning_texts(result) if 'retry' in text]
+    assert 0 < len(retries) <= log['count'] - len(sns)  # at most: Ansible shows a warning repeated word for word once
+
+
 def test_retries_run_out_with_the_last_error_and_the_attempt_count(start_emulator):
     server = start_emulator()
     server.inject(kind='unavailable', count=10, retry_after_ms=10)
