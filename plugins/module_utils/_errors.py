@@ -8,10 +8,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+# C0 and C1 control characters and DEL; whitespace among them is collapsed before this applies.
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+
 
 def one_line(text):
-    """Collapse whitespace so that a message from anywhere (a server, an exception) stays on one line."""
-    return ' '.join(str(text).split())
+    """A message from anywhere (a server, an exception, a user's option) as one line that is safe to print.
+
+    Whitespace is collapsed; any other control character is shown escaped, so that a server's terminal escape
+    sequences reach no terminal.
+    """
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], ' '.join(str(text).split()))
 
 
 class ApsaraMQError(Exception):
@@ -28,11 +37,11 @@ class ApsaraMQError(Exception):
 
     def add_context(self, context):
         """Say which item of a batch failed, keeping the exception (and its error fields) as it is."""
-        self.args = ('%s: %s' % (context, self.args[0]),)
+        self.args = ('%s: %s' % (one_line(context), self.args[0]),)
 
     def add_detail(self, detail):
         """Append what happened around the failure, such as how many attempts were made."""
-        self.args = ('%s; %s' % (self.args[0].rstrip('.'), detail),)
+        self.args = ('%s; %s' % (self.args[0].rstrip('.'), one_line(detail)),)
 
 
 class ApiError(ApsaraMQError):
