@@ -24,6 +24,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._aliyun_conf
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ecs_metadata import EcsMetadata, NoInstanceRole, metadata_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._secrets import check_secret
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import HMAC_SHA1
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._sts import (
     API_VERSION as STS_API_VERSION, DEFAULT_ENDPOINT as DEFAULT_STS_ENDPOINT, assume_role, assume_role_with_oidc, check_duration,
@@ -130,6 +131,8 @@ class CredentialResolver:
                 self._warn('%s is set but not used: the credentials come from %s, which come first' % (option, credentials.source))
 
     def _keys(self, access_key_id, access_key_secret, security_token, source):
+        check_secret(access_key_secret, 'The access key secret of %s' % source)
+        check_secret(security_token, 'The security token of %s' % source)
         self.secrets.update(value for value in (access_key_secret, security_token) if value)
         return Credentials(access_key_id, access_key_secret, security_token or None, source)
 
@@ -253,6 +256,7 @@ class CredentialResolver:
                 oidc_token = token.read().decode('utf-8').strip()
         except (IOError, OSError, ValueError) as exc:
             raise ApsaraMQError('Cannot read the OIDC token file %s named by %s: %s' % (token_file, source, getattr(exc, 'strerror', None) or exc))
+        check_secret(oidc_token, 'The OIDC token in %s' % token_file)
         self.secrets.add(oidc_token)
         return self._role_keys('role %s assumed with OIDC (%s)' % (role_arn, source), duration,
                                lambda seconds: assume_role_with_oidc(self._sts_client(None, sts_endpoint), provider_arn, oidc_token,

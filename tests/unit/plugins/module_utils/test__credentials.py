@@ -15,27 +15,30 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 
 NO_OPTIONS = {'access_key_id': None, 'access_key_secret': None, 'security_token': None}
-KEYS_OPTIONS = {'access_key_id': 'option-id', 'access_key_secret': 'option-secret'}
+KEYS_OPTIONS = {'access_key_id': 'option-id', 'access_key_secret': 'option-access-key-secret'}
 
 
 def test_options_win_over_the_environment():
-    params = dict(NO_OPTIONS, access_key_id='option-id', access_key_secret='option-secret')
-    credentials = resolve_credentials(params, {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'env-secret'})
-    assert (credentials.access_key_id, credentials.access_key_secret, credentials.source) == ('option-id', 'option-secret', 'the module options')
+    params = dict(NO_OPTIONS, access_key_id='option-id', access_key_secret='option-access-key-secret')
+    credentials = resolve_credentials(params, {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'env-access-key-secret'})
+    assert (credentials.access_key_id, credentials.access_key_secret, credentials.source) == ('option-id', 'option-access-key-secret', 'the module options')
 
 
 def test_the_token_belongs_to_its_source():
-    params = dict(NO_OPTIONS, access_key_id='option-id', access_key_secret='option-secret')
-    assert resolve_credentials(params, {'ALIBABA_CLOUD_SECURITY_TOKEN': 'env-token'}).security_token is None
+    params = dict(NO_OPTIONS, access_key_id='option-id', access_key_secret='option-access-key-secret')
+    assert resolve_credentials(params, {'ALIBABA_CLOUD_SECURITY_TOKEN': 'env-security-token'}).security_token is None
+
+
+SECRET_B, TOKEN_T = 'b-access-key-secret', 't-security-token'
 
 
 @pytest.mark.parametrize('environ, expected', [
-    ({'ALIBABA_CLOUD_ACCESS_KEY_ID': 'a', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'b', 'ALIBABA_CLOUD_SECURITY_TOKEN': 't'}, ('a', 'b', 't')),
-    ({'ALICLOUD_ACCESS_KEY': 'a', 'ALICLOUD_SECRET_KEY': 'b', 'ALICLOUD_SECURITY_TOKEN': 't'}, ('a', 'b', 't')),
-    ({'ALICLOUD_ACCESS_KEY_ID': 'a', 'ALICLOUD_SECRET_ACCESS_KEY': 'b'}, ('a', 'b', None)),
+    ({'ALIBABA_CLOUD_ACCESS_KEY_ID': 'a', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET_B, 'ALIBABA_CLOUD_SECURITY_TOKEN': TOKEN_T}, ('a', SECRET_B, TOKEN_T)),
+    ({'ALICLOUD_ACCESS_KEY': 'a', 'ALICLOUD_SECRET_KEY': SECRET_B, 'ALICLOUD_SECURITY_TOKEN': TOKEN_T}, ('a', SECRET_B, TOKEN_T)),
+    ({'ALICLOUD_ACCESS_KEY_ID': 'a', 'ALICLOUD_SECRET_ACCESS_KEY': SECRET_B}, ('a', SECRET_B, None)),
     # the current names win over the legacy ones; an empty variable counts as unset
     ({'ALIBABA_CLOUD_ACCESS_KEY_ID': 'new', 'ALICLOUD_ACCESS_KEY': 'old', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': '',
-      'ALICLOUD_SECRET_KEY': 'old-secret'}, ('new', 'old-secret', None)),
+      'ALICLOUD_SECRET_KEY': 'legacy-access-key-secret'}, ('new', 'legacy-access-key-secret', None)),
 ])
 def test_environment_variables_current_and_legacy(environ, expected):
     credentials = resolve_credentials(NO_OPTIONS, environ)
@@ -62,16 +65,16 @@ def test_nothing_found_lists_every_source_tried_and_is_one_line():
 
 
 @pytest.mark.parametrize('params, environ, message', [
-    ({'security_token': 'option-token'}, {},
+    ({'security_token': 'option-security-token'}, {},
      'A security token without its key pair in the module options: set option access_key_id and option access_key_secret too'),
-    ({}, {'ALICLOUD_SECURITY_TOKEN': 'env-token'},
+    ({}, {'ALICLOUD_SECURITY_TOKEN': 'env-security-token'},
      'A security token without its key pair in the environment variables: set environment variable ALIBABA_CLOUD_ACCESS_KEY_ID or'),
 ])
 def test_a_token_without_keys_is_an_error_not_ignored(params, environ, message):
     with pytest.raises(ApsaraMQError) as failure:
         resolve_credentials(dict(NO_OPTIONS, **params), environ)
     assert str(failure.value).startswith(message)
-    assert 'option-token' not in str(failure.value) and 'env-token' not in str(failure.value)
+    assert 'option-security-token' not in str(failure.value) and 'env-security-token' not in str(failure.value)
 
 
 def test_errors_never_carry_the_secret():
@@ -83,7 +86,7 @@ def test_errors_never_carry_the_secret():
 # The aliyun CLI config file
 
 HERMETIC = {'HOME': '/nonexistent-home', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
-AK_PROFILE = {'name': 'dev', 'mode': 'AK', 'access_key_id': 'profile-id', 'access_key_secret': 'profile-secret', 'region_id': 'cn-shanghai'}
+AK_PROFILE = {'name': 'dev', 'mode': 'AK', 'access_key_id': 'profile-id', 'access_key_secret': 'profile-access-key-secret', 'region_id': 'cn-shanghai'}
 
 
 def write_config(directory, profiles, current='dev', mode=0o600, raw=None):
@@ -103,21 +106,21 @@ def test_profile_named_by_current_gives_its_keys_and_its_region(tmp_path):
     path = write_config(tmp_path, [dict(AK_PROFILE, name='other', access_key_id='other-id'), AK_PROFILE])
     resolver, warnings = resolver_for({'shared_credentials_file': path})
     credentials = resolver.resolve()
-    assert (credentials.access_key_id, credentials.access_key_secret, credentials.security_token) == ('profile-id', 'profile-secret', None)
+    assert (credentials.access_key_id, credentials.access_key_secret, credentials.security_token) == ('profile-id', 'profile-access-key-secret', None)
     assert credentials.source == "profile 'dev' (mode AK) of %s" % path
     assert resolver.region == 'cn-shanghai'
     assert warnings == []
-    assert 'profile-secret' in resolver.secrets
+    assert 'profile-access-key-secret' in resolver.secrets
 
 
 @pytest.mark.parametrize('selection', [{'params': {'profile': 'sts'}}, {'environ': {'ALIBABA_CLOUD_PROFILE': 'sts'}},
                                        {'environ': {'ALICLOUD_PROFILE': 'sts'}}])
 def test_profile_option_or_variable_picks_a_profile_with_a_token(tmp_path, selection):
-    sts = dict(AK_PROFILE, name='sts', mode='StsToken', sts_token='profile-token')
+    sts = dict(AK_PROFILE, name='sts', mode='StsToken', sts_token='profile-security-token')
     path = write_config(tmp_path, [AK_PROFILE, sts])
     params = dict(selection.get('params', {}), shared_credentials_file=path)
     credentials = resolver_for(params, selection.get('environ'))[0].resolve()
-    assert (credentials.access_key_id, credentials.security_token) == ('profile-id', 'profile-token')
+    assert (credentials.access_key_id, credentials.security_token) == ('profile-id', 'profile-security-token')
 
 
 def test_the_file_comes_from_the_legacy_variable_and_the_home_directory(tmp_path):
@@ -131,7 +134,7 @@ def test_the_file_comes_from_the_legacy_variable_and_the_home_directory(tmp_path
 def test_environment_keys_come_before_the_profile_and_an_unused_profile_option_draws_a_warning(tmp_path):
     path = write_config(tmp_path, [AK_PROFILE])
     resolver, warnings = resolver_for({'profile': 'dev', 'shared_credentials_file': path},
-                                      {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'env-secret'})
+                                      {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'env-access-key-secret'})
     assert resolver.resolve().access_key_id == 'env-id'
     assert resolver.region is None
     assert warnings == ['profile is set but not used: the credentials come from the environment variables, which come first',
@@ -183,7 +186,7 @@ def test_profiles_that_cannot_be_used_fail_in_one_line_without_a_request(tmp_pat
     with pytest.raises(ApsaraMQError) as failure:
         resolver.resolve()
     assert message.format(path=path) in str(failure.value)
-    assert '\n' not in str(failure.value) and 'profile-secret' not in str(failure.value)
+    assert '\n' not in str(failure.value) and 'profile-access-key-secret' not in str(failure.value)
     assert resolver.clients == []
 
 
@@ -252,3 +255,23 @@ def test_the_sources_are_asked_once():
 def test_a_metadata_endpoint_variable_that_is_no_endpoint_fails_in_one_line(endpoint):
     with pytest.raises(ApsaraMQError, match=r'^ALIBABA_CLOUD_ECS_METADATA_ENDPOINT=\S+ is not a host, host:port or http\(s\)://host\[:port\] URL$'):
         resolve_credentials(dict(NO_OPTIONS, ecs_role_name='role'), {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': endpoint})
+
+
+@pytest.mark.parametrize('environ, message', [
+    ({'ALIBABA_CLOUD_ACCESS_KEY_ID': 'id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'A'},
+     'The access key secret of the environment variables is 1 character long, too short to be a real one (at least 16;'),
+    ({'ALIBABA_CLOUD_ACCESS_KEY_ID': 'id', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET_B, 'ALIBABA_CLOUD_SECURITY_TOKEN': 'tok'},
+     'The security token of the environment variables is 3 characters long, too short to be a real one (at least 16;'),
+])
+def test_a_secret_too_short_to_mask_is_refused_whatever_its_source(environ, message):
+    resolver = CredentialResolver(NO_OPTIONS, environ)
+    with pytest.raises(ApsaraMQError) as failure:
+        resolver.resolve()
+    assert str(failure.value).startswith(message)
+    assert resolver.secrets == set()
+
+
+def test_a_profile_secret_too_short_to_mask_is_refused(tmp_path):
+    path = write_config(tmp_path, [dict(AK_PROFILE, access_key_secret='Abc')])
+    with pytest.raises(ApsaraMQError, match=r"^The access key secret of profile 'dev' \(mode AK\) of .* is 3 characters long"):
+        resolve_credentials(dict(NO_OPTIONS, shared_credentials_file=path), {})

@@ -101,7 +101,7 @@ def test_a_profile_with_keys(emulator, tmp_path):
 
 def test_a_profile_named_by_the_environment_in_the_default_file(emulator, tmp_path):
     (tmp_path / '.aliyun').mkdir()
-    write_config(tmp_path / '.aliyun', [{'name': 'default', 'mode': 'AK', 'access_key_id': 'nobody', 'access_key_secret': 'nothing'},
+    write_config(tmp_path / '.aliyun', [{'name': 'default', 'mode': 'AK', 'access_key_id': 'nobody', 'access_key_secret': 'nobody-access-key-secret'},
                                         {'name': 'ci', 'mode': 'StsToken', 'access_key_id': 'STS.emulator-temporary-key-id',
                                          'access_key_secret': 'emulator-temporary-key-secret', 'sts_token': 'emulator-security-token'}])
     succeeded(lookup(emulator, environ={'HOME': str(tmp_path), 'ALIBABA_CLOUD_PROFILE': 'ci'}))
@@ -109,7 +109,7 @@ def test_a_profile_named_by_the_environment_in_the_default_file(emulator, tmp_pa
 
 
 def test_the_profile_region_picks_the_endpoint(tmp_path):
-    path = write_config(tmp_path, [{'name': 'keys', 'mode': 'AK', 'access_key_id': 'id', 'access_key_secret': 'secret',
+    path = write_config(tmp_path, [{'name': 'keys', 'mode': 'AK', 'access_key_id': 'id', 'access_key_secret': 'profile-access-key-secret',
                                     'region_id': 'cn-emulator-region'}])
     # An address that resolves nowhere: the message says which endpoint the region gave.
     message = failure({'instance_id': INSTANCE, 'shared_credentials_file': path, 'retries': 0, 'timeout': 2})['msg']
@@ -246,7 +246,7 @@ def test_an_out_of_range_duration_fails_before_any_request(emulator):
 
 
 def test_an_unused_profile_option_draws_a_warning(emulator, tmp_path):
-    path = write_config(tmp_path, [{'name': 'keys', 'mode': 'AK', 'access_key_id': 'a', 'access_key_secret': 'b'}])
+    path = write_config(tmp_path, [{'name': 'keys', 'mode': 'AK', 'access_key_id': 'a', 'access_key_secret': 'unused-access-key-secret'}])
     result = succeeded(lookup(emulator, shared_credentials_file=path, **KEYS))
     assert warning_texts(result) == ['shared_credentials_file is set but not used: the credentials come from the module options, '
                                      'which come first']
