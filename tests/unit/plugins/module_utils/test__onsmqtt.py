@@ -8,6 +8,9 @@ __metaclass__ = type
 
 import copy
 import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,7 +18,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client impo
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import (
-    API_VERSION, check_sn, get_ca_certificate, list_ca_certificates, region_endpoint,
+    API_VERSION, MAX_PAGES, check_sn, get_ca_certificate, list_ca_certificates, region_endpoint,
 )
 
 
@@ -29,7 +32,7 @@ def test_region_endpoint(region, vpc, host):
     assert region_endpoint(region, vpc) == host
 
 
-@pytest.mark.parametrize('region', ['', 'cn hangzhou', 'cn-hangzhou/evil', 'CN-HANGZHOU', 'cn-hangzhou.', '-cn', 'cn_hangzhou'])
+@pytest.mark.parametrize('region', ['', 'cn hangzhou', 'cn-hangzhou/evil', 'CN-HANGZHOU', 'cn-hangzhou.', '-cn', 'cn_hangzhou', 'cn-hangzhou\n'])
 def test_region_that_cannot_be_a_host_label_is_refused(region):
     with pytest.raises(ApsaraMQError, match='is not a region ID such as cn-hangzhou'):
         region_endpoint(region)
@@ -44,6 +47,13 @@ def test_sn_of_1_to_128_bytes_is_accepted(sn):
 def test_sn_outside_1_to_128_bytes_is_refused_with_its_size(sn, size):
     with pytest.raises(ApsaraMQError, match='is %d bytes long; a CA serial number has 1 to 128 bytes' % size):
         check_sn(sn)
+
+
+@pytest.mark.parametrize('sn', ['x\n', 'a\tb', '\x1b[31mred', 'nul\x00', 'c1\x9b'])
+def test_sn_with_a_control_character_is_refused(sn):
+    with pytest.raises(ApsaraMQError, match='holds a control character') as raised:
+        check_sn(sn)
+    assert '\n' not in str(raised.value) and '\x1b' not in str(raised.value)
 
 
 KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
@@ -91,3 +101,48 @@ def test_get_ca_certificate_without_data_is_refused(canned_server):
     url = canned_server(200, 'application/json', b'{"RequestId": "R4", "Data": null}')
     with pytest.raises(ApsaraMQError, match=r'^GetCaCertificate answered without a Data object \(request ID R4\)'):
         get_ca_certificate(AcsClient(url, API_VERSION, KEYS), INSTANCE, 'sn')
+
+
+class _EndlessPages(BaseHTTPRequestHandler):
+    """A hostile listing: every page is full, of CAs never seen before."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        page_no, page_size = int(query['PageNo'][0]), int(query['PageSize'][0])
+        self.server.requests += 1
+        page = [{'Sn': 'page-%d-item-%d' % (page_no, number)} for number in range(page_size)]
+        body = json.dumps({'RequestId': 'R%d' % page_no, 'Data': {'Total': 10 ** 9, 'CaCertificateVOS': page}}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def endless_pages():
+    server = ThreadingHTTPServer(('127.0.0.1', 0), _EndlessPages)
+    server.daemon_threads, server.requests = True, 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize('page_size', [100, 2])
+def test_a_listing_that_never_ends_stops_after_max_pages_in_one_line(endless_pages, page_size):
+    url = 'http://127.0.0.1:%d' % endless_pages.server_address[1]
+    with pytest.raises(ApsaraMQError, match=r'^ListCaCertificate was still answering full pages after %d pages of %d CAs \(request ID R%d\); '
+                       % (MAX_PAGES, page_size, MAX_PAGES)):
+        list_ca_certificates(AcsClient(url, API_VERSION, KEYS), INSTANCE, page_size)
+    assert endless_pages.requests == MAX_PAGES == 100
+
+
+def test_an_answer_about_another_ca_is_refused(canned_server):
+    answer = {'RequestId': 'R5', 'Data': {'Sn': 'attacker-chosen', 'CaName': 'x'}}
+    url = canned_server(200, 'application/json', json.dumps(answer).encode())
+    with pytest.raises(ApsaraMQError, match=r"^GetCaCertificate answered with the CA of SN 'attacker-chosen' when SN '001' was asked \(request ID R5\)"):
+        get_ca_certificate(AcsClient(url, API_VERSION, KEYS), INSTANCE, '001')
