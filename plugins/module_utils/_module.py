@@ -16,9 +16,10 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION, region_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._secrets import check_secret
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import ACS3, SIGNATURE_ALGORITHMS
 
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -43,10 +44,16 @@ CONNECTION_ARGUMENT_SPEC = dict(
     signature_algorithm=dict(type='str', choices=list(SIGNATURE_ALGORITHMS), default=ACS3),
     validate_certs=dict(type='bool', default=True),
     ca_bundle=dict(type='path'),
-    proxy=dict(type='str'),
+    # The whole URL is masked: it may carry the proxy's password.
+    proxy=dict(type='str', no_log=True),
     timeout=dict(type='float', default=10),
     retries=dict(type='int', default=DEFAULT_RETRIES),
 )
+SECRET_OPTIONS = ('access_key_secret', 'security_token')
+# An hour for one attempt is already no timeout; beyond, and for nan or inf, the socket layer has no answer.
+MAX_TIMEOUT_SECONDS = 3600
+# What Ansible shows instead of a no_log option's value.
+HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 class ApsaraMQModule(AnsibleModule):
@@ -62,10 +69,24 @@ class ApsaraMQModule(AnsibleModule):
         self._clients = []  # before the base class, which may already fail
         self._credential_resolver = None
         super(ApsaraMQModule, self).__init__(argument_spec=spec, **kwargs)
-        if self.params['timeout'] <= 0:
-            self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
+        if not 0 < self.params['timeout'] <= MAX_TIMEOUT_SECONDS:  # also false for nan
+            self.fail_json(msg='timeout must be a number of seconds above 0 and at most %d, got %s' % (MAX_TIMEOUT_SECONDS, self.params['timeout']))
+        for name in SECRET_OPTIONS:
+            self._refuse_short_secret(name)
         if not self.params['validate_certs']:
             self.warn("validate_certs is false: the endpoint's TLS certificate is not verified, so its identity is not either")
+
+    def _refuse_short_secret(self, name):
+        """Fail on a secret option too short to mask, without masking it (that would mangle this very message) or showing it."""
+        try:
+            check_secret(self.params[name], name)
+        except ApsaraMQError as exc:
+            self.no_log_values.discard(self.params[name])
+            self.params[name] = HIDDEN
+            self.fail_json(msg=str(exc))
+
+    def warn(self, warning):
+        super(ApsaraMQModule, self).warn(one_line(warning))
 
     def exit_json(self, **kwargs):
         self._report_requests(kwargs)

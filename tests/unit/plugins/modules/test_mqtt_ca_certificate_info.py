@@ -209,6 +209,7 @@ def test_unknown_instance_fails_with_the_api_code(emulator):
 @pytest.mark.parametrize('sn, message', [
     ('', "sn '' is 0 bytes long; a CA serial number has 1 to 128 bytes"),
     ('x' * 129, "is 129 bytes long; a CA serial number has 1 to 128 bytes"),
+    ('x\n', "sn 'x\\n' holds a control character"),
 ])
 def test_bad_sn_fails_before_any_request(emulator, sn, message):
     emulator.reset()
@@ -225,7 +226,11 @@ def test_unknown_region_gets_an_endpoint_by_the_pattern():
     ({'endpoint': 'http://127.0.0.1:8/path'}, "endpoint 'http://127.0.0.1:8/path' is not a host, host:port or http(s)://host[:port] URL"),
     ({'region': 'cn hangzhou'}, "region 'cn hangzhou' is not a region ID such as cn-hangzhou"),
     ({}, 'Set region (or the environment variable ALIBABA_CLOUD_REGION_ID, or region_id in the aliyun CLI profile) or endpoint'),
-    ({'region': 'cn-hangzhou', 'timeout': 0}, 'timeout must be a positive number of seconds, got 0'),
+    ({'region': 'cn-hangzhou', 'timeout': 0}, 'timeout must be a number of seconds above 0 and at most 3600, got 0'),
+    ({'region': 'cn-hangzhou', 'timeout': 'nan'}, 'timeout must be a number of seconds above 0 and at most 3600, got nan'),
+    ({'region': 'cn-hangzhou', 'timeout': 'inf'}, 'timeout must be a number of seconds above 0 and at most 3600, got inf'),
+    ({'region': 'cn-hangzhou', 'timeout': '1e400'}, 'timeout must be a number of seconds above 0 and at most 3600, got inf'),
+    ({'region': 'cn-hangzhou', 'timeout': 3601}, 'timeout must be a number of seconds above 0 and at most 3600, got 3601'),
     ({'region': 'cn-hangzhou', 'retries': -1}, 'retries must be 0 or more, got -1'),
     ({'region': 'cn-hangzhou', 'sn': ['x'], 'instance_id': ' '}, 'instance_id must not be empty'),
 ])
@@ -245,6 +250,27 @@ def test_the_secret_appears_in_no_output(emulator):
     result, process = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, access_key_secret=wrong_secret))
     assert result['error']['code'] == 'SignatureDoesNotMatch'
     assert wrong_secret not in process.stdout + process.stderr
+
+
+@pytest.mark.parametrize('option', ['access_key_secret', 'security_token'])
+def test_a_secret_too_short_to_mask_is_refused_without_mangling_or_showing_it(emulator, option):
+    emulator.reset()
+    # 'A' would be masked in every output: in this very message, and in the PEM of every certificate returned.
+    args = dict(STS_KEYS, instance_id=INSTANCE, endpoint=emulator.url, sn=['00e0a1c0ffee000001'], _ansible_inject_invocation=True)
+    args[option] = 'A'
+    result = failure(args)
+    assert result['msg'] == ('%s is 1 character long, too short to be a real one (at least 16; Alibaba Cloud access key secrets have 30): '
+                             'a secret that short would be masked inside certificates and messages too' % option)
+    assert result['invocation']['module_args'][option] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert emulator.requests_log()['count'] == 0
+
+
+def test_the_proxy_url_with_its_password_appears_in_no_output(emulator):
+    proxy = 'http://proxy-user:proxy-password-1@127.0.0.1:9'
+    result, process = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=emulator.url, proxy=proxy, retries=0, _ansible_inject_invocation=True))
+    assert result['failed'] and result['msg'].startswith('The proxy http://127.0.0.1:9 refused or failed the request')
+    assert result['invocation']['module_args']['proxy'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert 'proxy-password-1' not in process.stdout
 
 
 def test_a_missing_library_fails_with_missing_required_lib(tmp_path, emulator):
