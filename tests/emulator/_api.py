@@ -14,7 +14,7 @@ ONSMQTT_VERSION = '2020-04-20'
 SN_MAX_BYTES = 128
 PAGE_SIZE_MAX = 100
 INT32_MAX = 2 ** 31 - 1  # the service is written in Java
-INSTANCE_ID = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
+INSTANCE_ID = re.compile(r'\A[A-Za-z0-9_-]{1,64}\Z')
 
 
 def _text_param(params, name, max_bytes=None):

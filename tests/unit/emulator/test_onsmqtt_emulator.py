@@ -929,7 +929,7 @@ def test_allowed_actions_grant_exactly_the_actions_listed(start_emulator, emulat
                   'PermissionCheckFailed')
 
 
-@pytest.mark.parametrize('instance_id', ['post cn bad', 'post-cn/../x', 'x' * 65])
+@pytest.mark.parametrize('instance_id', ['post cn bad', 'post-cn/../x', 'x' * 65, INSTANCE + '\n'])
 def test_malformed_instance_id_is_a_parameter_error(emulator, algorithm, instance_id):
     assert_answer(call(emulator, algorithm, 'GetCaCertificate', {'MqttInstanceId': instance_id, 'Sn': SN_RSA_ACTIVE}), 400,
                   'ParameterFieldCheckFailed')
