@@ -323,3 +323,14 @@ def test_a_throttled_batch_is_retried_and_complete(start_emulator):
     log = server.requests_log()
     assert log['count'] == len(sns) + 3 == result['request_attempts']
     assert len({entry['nonce'] for entry in log['requests']}) == log['count']
+
+
+def test_a_hostile_servers_text_reaches_the_warnings_as_one_escaped_line(start_emulator, emulator):
+    fixtures = copy.deepcopy(emulator.fixtures)
+    fixtures['instances'][INSTANCE]['ca_certificates'] = [
+        {'data': dict(fixture_cas(emulator.fixtures)[0], Sn='evil\n\x1b[2J', CaContent='not a certificate')}]
+    server = start_emulator(fixtures=fixtures)
+    result, dummy = run_module(dict(KEYS, instance_id=INSTANCE, endpoint=server.url))
+    assert result['certificates'][0]['x509'] is None
+    assert [text for text in warning_texts(result) if text.startswith('CA certificate')] == [
+        'CA certificate evil \\x1b[2J: ca_pem cannot be read as an X.509 certificate (no "BEGIN CERTIFICATE" block found); x509 is null']
