@@ -57,11 +57,15 @@ options:
   access_key_secret:
     description:
       - The AccessKey secret. Never shown in any output.
+      - A secret under 16 characters is refused, from whatever source (option, environment, profile): Ansible masks every
+        occurrence of a secret in a task's result, and one that short would be masked inside certificates too.
+        Real AccessKey secrets have 30 characters.
     type: str
     aliases: [secret_key, alicloud_secret_key]
   security_token:
     description:
       - The STS security token that goes with temporary access keys. Never shown in any output.
+      - A token under 16 characters is refused, as a short O(access_key_secret) is.
     type: str
     aliases: [alicloud_security_token]
   profile:
@@ -147,11 +151,13 @@ options:
       - The proxy itself is reached over plain HTTP; requests to an https endpoint go through it in a C(CONNECT) tunnel,
         so the proxy sees neither the requests nor the answers.
       - Without it, the standard environment variables E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) are honoured.
+      - The option's value is never shown (it may carry a password); messages name the proxy without its credentials.
     type: str
   timeout:
     description:
-      - Seconds to wait for the endpoint to connect and to answer, per HTTP request; a request that takes longer fails,
-        and is tried again when O(retries) allows.
+      - Seconds one HTTP attempt may take, from connecting (through the proxy tunnel and TLS, if any) to the last byte of the
+        answer, however slowly the server sends it; an attempt that takes longer fails, and is tried again when O(retries) allows.
+      - Above 0 and at most 3600.
     type: float
     default: 10
   retries:
