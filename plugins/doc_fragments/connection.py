@@ -57,7 +57,7 @@ options:
   access_key_secret:
     description:
       - The AccessKey secret. Never shown in any output.
-      - A secret under 16 characters is refused, from whatever source (option, environment, profile): Ansible masks every
+      - A secret under 16 characters is refused, from whatever source (option, environment, profile), because Ansible masks every
         occurrence of a secret in a task's result, and one that short would be masked inside certificates too.
         Real AccessKey secrets have 30 characters.
     type: str
