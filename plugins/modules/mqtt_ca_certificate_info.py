@@ -43,13 +43,8 @@ options:
     default: 16
 extends_documentation_fragment:
   - alibabacloud.apsaramq.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module changes nothing, so check mode returns the same facts.
-  diff_mode:
-    support: none
-    description: The module changes nothing.
+  - alibabacloud.apsaramq.attributes
+  - alibabacloud.apsaramq.attributes.info_module
 requirements:
   - cryptography
 notes:
