@@ -15,6 +15,7 @@ SHORTHANDS = {
     'utils/': 'unit/plugins/module_utils/',
     'modules/': 'unit/plugins/modules/',
     'failures.yml': 'integration/targets/mqtt_ca_certificate_info/tasks/failures.yml',
+    'molecule/': '../extensions/molecule/',
 }
 REFERENCE = re.compile(r'`([^`\s]*(?:::\w+|\.py|\.yml))`')
 
