@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import describe_ca
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate import describe_ca
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import check_sn, get_ca_certificate, list_ca_certificates
 

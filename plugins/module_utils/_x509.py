@@ -4,7 +4,7 @@
 
 """X.509 facts of a CA certificate and of its verification certificate, with ``cryptography``.
 
-Imported only when a certificate is to be parsed (``_certificate.describe_ca`` does it): a run that
+Imported only when a certificate is to be parsed (``_certificate.x509_module`` does it): a run that
 fails its argument checks, gets an API error or has no certificate never loads ``cryptography``.
 Each certificate is parsed once and its public key loaded once, however many facts use it.
 """

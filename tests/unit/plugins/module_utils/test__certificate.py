@@ -27,8 +27,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate, _x509
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing, canonical_pem, describe_ca, iso8601_utc
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _ca_certificate, _certificate, _x509
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate import describe_ca
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing, canonical_pem, iso8601_utc
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._x509 import CRYPTOGRAPHY_IMPORT_ERROR, HAS_CRYPTOGRAPHY
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -569,14 +570,14 @@ def test_describing_a_certificate_without_cryptography_raises_cryptography_missi
 def test_malformed_api_data_fails_before_cryptography_is_needed(monkeypatch, pki):
     def no_cryptography():
         raise AssertionError('cryptography was asked for')
-    monkeypatch.setattr(_certificate, '_x509', no_cryptography)
+    monkeypatch.setattr(_ca_certificate, 'x509_module', no_cryptography)
     with pytest.raises(ValueError, match='ValidEnd'):
         describe(ca_data(pem_of(pki.cas['rsa']), ValidEnd='soon'))
 
 
 def test_the_modules_own_pure_part_does_not_import_cryptography():
     code = ('import sys; '
-            'from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate, _ca_certificate_info; '
+            'from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate, _ca_certificate, _ca_certificate_info; '
             'print(sorted(name for name in sys.modules if name.split(".")[0] == "cryptography" or name.endswith("._x509")))')
     listed = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
                             env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout
