@@ -111,6 +111,64 @@ def _proxy_for(base_url, host_port, proxy, environment_proxies):
     return _Proxy(url, ' (from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY)')
 
 
+class _Deadline:
+    """The time limit of one attempt, from opening the connection (through a proxy tunnel and TLS) to the last byte of the answer.
+
+    A socket timeout bounds each wait for data, not a server that trickles: at the deadline a timer shuts the attempt's socket
+    down, which ends whatever wait the attempt is in, with TLS too. The timer holds a duplicate of the socket, so that it never
+    touches a descriptor that a closed connection gave back to the system.
+    """
+
+    def __init__(self, seconds):
+        self._ends = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._watched = None
+        self._expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def open_socket(self, address, timeout=None, source_address=None):
+        """socket.create_connection() for http.client: the connect bounded by the time left, the new socket watched."""
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise socket.timeout('timed out')
+        sock = socket.create_connection(address, left, source_address)
+        sock.settimeout(timeout)  # for each wait; the deadline is this watch's
+        return self.watch(sock)
+
+    def watch(self, sock):
+        """Brings the connected socket ``sock`` (TLS or not) under the deadline; returns it."""
+        duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        with self._lock:
+            self._watched = duplicate
+            if self._expired:
+                _shut_down(duplicate)
+        return sock
+
+    def _expire(self):
+        with self._lock:
+            self._expired = True
+            if self._watched is not None:
+                _shut_down(self._watched)
+
+    def end(self):
+        """Stops the watch; whether the deadline came first, leaving the socket shut down."""
+        self._timer.cancel()
+        with self._lock:
+            if self._watched is not None:
+                self._watched.close()
+                self._watched = None
+            return self._expired
+
+
+def _shut_down(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # for every descriptor of the connection, unlike close()
+    except OSError:  # already closed by the server
+        pass
+
+
 def _dropped(connection):
     """Whether a kept-alive connection was closed (or sent something unasked) while it was idle."""
     if connection.sock is None:
@@ -149,20 +207,26 @@ class HttpEndpoint:
             target = self.base_url + target  # a forward proxy takes the whole URL
             headers = dict(headers, **self._proxy.headers)
         connection = self._borrow()
-        request_sent = False
+        deadline = _Deadline(self._timeout)
+        request_sent = timed_out = False
         try:
-            self._connect(connection)
-            request_sent = True
-            # Sent once: a connection that breaks now fails the attempt, and a new attempt is signed afresh (a resend here would
-            # repeat the nonce, which the service refuses, and go uncounted).
-            connection.request(method, target, headers=headers)
-            response = connection.getresponse()
-            body = self._read_body(what, response, max_bytes)
+            try:
+                self._connect(connection, deadline)
+                request_sent = True
+                # Sent once: a connection that breaks now fails the attempt, and a new attempt is signed afresh (a resend here
+                # would repeat the nonce, which the service refuses, and go uncounted).
+                connection.request(method, target, headers=headers)
+                response = connection.getresponse()
+                body = self._read_body(what, response, max_bytes)
+            finally:
+                timed_out = deadline.end()
+            if timed_out:  # an answer without Content-Length looks whole when the deadline ends it
+                raise socket.timeout('timed out')
         except BaseException as exc:
             connection.close()
-            if isinstance(exc, ApsaraMQError) or not isinstance(exc, Exception):
+            if not isinstance(exc, Exception) or (isinstance(exc, ApsaraMQError) and not timed_out):
                 raise
-            raise self._failure(what, exc, request_sent)
+            raise self._failure(what, exc, request_sent, timed_out)
         self._give_back(connection, response)
         return HttpAnswer(response.status, response.headers, body)
 
@@ -183,23 +247,17 @@ class HttpEndpoint:
             return connection
         return HTTPConnection(self._proxy.host, self._proxy.port, timeout=self._timeout)
 
-    def _connect(self, connection):
+    @staticmethod
+    def _connect(connection, deadline):
         if connection.sock is not None:
+            deadline.watch(connection.sock)
             return
-        try:
-            connection.connect()
-        except (socket.timeout, ssl.SSLError):
-            raise  # told apart by _failure, wherever they happen
-        except (OSError, HTTPException) as exc:
-            if self._proxy:  # refused, unreachable, or a tunnel it would not open: trying again does not help
-                cause = _cause(exc)
-                raise TransportError('The proxy %s refused or failed the request to %s (%s); check proxy and HTTPS_PROXY'
-                                     % (self._proxy.display, self.base_url, cause), cause)
-            raise
+        # http.client opens its socket through this attribute (set by HTTPConnection.__init__ since Python 3.4): the one place
+        # where the socket comes under the deadline before a proxy tunnel or a TLS handshake waits on it.
+        connection._create_connection = deadline.open_socket  # pylint: disable=protected-access
+        connection.connect()
 
     def _read_body(self, what, response, max_bytes):
-        # The timeout bounds each wait for data, not a server that trickles: the deadline bounds the whole body.
-        deadline = time.monotonic() + self._timeout
         declared = response.getheader('Content-Length', '')
         if declared.isdigit() and int(declared) > max_bytes:
             raise self._too_large(what, declared + ' bytes', max_bytes)
@@ -212,8 +270,6 @@ class HttpEndpoint:
             size += len(chunk)
             if size > max_bytes:
                 raise self._too_large(what, 'more than %d bytes' % max_bytes, max_bytes)
-            if time.monotonic() > deadline:
-                raise socket.timeout('the answer took longer than the timeout')
         if response.length:  # http.client ends a read short of Content-Length quietly
             raise IncompleteRead(b''.join(chunks), response.length)
         return b''.join(chunks)
@@ -229,10 +285,13 @@ class HttpEndpoint:
         return ApsaraMQError('%s: %s answered with %s, more than the %s an answer of this API can be; check endpoint and proxy'
                              % (what, self.base_url, size, _size_text(max_bytes)))
 
-    def _failure(self, what, exc, request_sent):
-        """The one-line error for an exception of http.client, ssl or socket; all but TLS failures may pass on another attempt."""
+    def _failure(self, what, exc, request_sent, timed_out):
+        """The one-line error for an exception of http.client, ssl or socket; all but TLS and proxy failures may pass on another attempt.
+
+        ``timed_out``: the deadline ended the attempt, whatever exception that caused.
+        """
         cause = _cause(exc)
-        if isinstance(exc, socket.timeout):
+        if timed_out or isinstance(exc, socket.timeout):
             return TransportError('No answer from %s to %s within %s seconds; check network access to the endpoint, or raise timeout'
                                   % (self.base_url, what, self._timeout), 'timed out', True, request_sent)
         if isinstance(exc, ssl.SSLCertVerificationError):
@@ -241,6 +300,10 @@ class HttpEndpoint:
         if isinstance(exc, ssl.SSLError) and not isinstance(exc, ssl.SSLEOFError):
             return TransportError('TLS with %s failed (%s); check that the endpoint speaks https, or give it as http://'
                                   % (self.base_url, cause), cause, False, request_sent)
+        if self._proxy and not request_sent and isinstance(exc, (OSError, HTTPException)) and not isinstance(exc, ssl.SSLError):
+            # refused, unreachable, or a tunnel it would not open: trying again does not help
+            return TransportError('The proxy %s refused or failed the request to %s (%s); check proxy and HTTPS_PROXY'
+                                  % (self._proxy.display, self.base_url, cause), cause)
         if isinstance(exc, IncompleteRead):
             return TransportError('The answer of %s to %s broke off before its end (%s); check network access and proxy'
                                   % (self.base_url, what, cause), cause, True, request_sent)

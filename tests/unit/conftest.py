@@ -3,6 +3,8 @@
 """Fixtures shared by all unit tests: the onsmqtt emulator (tests/emulator/) running as a real subprocess, a server of canned
 broken answers, and a forward proxy."""
 
+import datetime
+import functools
 import http.client
 import json
 import pathlib
@@ -13,17 +15,23 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 EMULATOR_SCRIPT = pathlib.Path(__file__).resolve().parent.parent / 'emulator' / 'onsmqtt_emulator.py'
 STARTUP_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
 LISTENING_PREFIX = 'listening on '
 NO_CONTENT_LENGTH = 'no Content-Length header'
+TRICKLE_SECONDS_PER_BYTE = 0.2
 
 
 class RunningEmulator:
@@ -159,6 +167,26 @@ def start_emulator(emulator_fixtures_path, tmp_path_factory):
         running.stop()
 
 
+class _Trickled:
+    """A server's output stream that sends one byte per TRICKLE_SECONDS_PER_BYTE, as a hostile or choked server does."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, data):
+        try:
+            for index in range(len(data)):
+                self._stream.write(data[index:index + 1])
+                self._stream.flush()
+                time.sleep(TRICKLE_SECONDS_PER_BYTE)
+        except OSError:  # the client gave up: what a trickle is for
+            pass
+        return len(data)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 class _CannedAnswer(BaseHTTPRequestHandler):
     """Answers every request with the server's canned status, headers and body; the body may lie about its length."""
 
@@ -166,11 +194,17 @@ class _CannedAnswer(BaseHTTPRequestHandler):
         status, content_type, body, declared_length = self.server.canned
         if self.server.stall == 'before headers':
             threading.Event().wait(3)
+        if self.server.trickle == 'headers':
+            self.wfile = _Trickled(self.wfile)
         self.send_response(status)
         self.send_header('Content-Type', content_type)
+        for name, value in self.server.extra_headers.items():
+            self.send_header(name, value)
         if declared_length != NO_CONTENT_LENGTH:  # without it, the body ends when the connection closes (HTTP/1.0)
             self.send_header('Content-Length', str(declared_length if declared_length is not None else len(body)))
         self.end_headers()
+        if self.server.trickle == 'body':
+            self.wfile = _Trickled(self.wfile)
         self.wfile.write(body)
         if self.server.stall == 'in the body':
             self.wfile.flush()
@@ -180,19 +214,41 @@ class _CannedAnswer(BaseHTTPRequestHandler):
         pass
 
 
+@functools.lru_cache(maxsize=None)
+def _self_signed_tls_context(directory):
+    """A server SSLContext with a throwaway self-signed certificate for 127.0.0.1 (clients skip verification)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                   .sign(key, hashes.SHA256()))
+    chain = pathlib.Path(directory) / 'canned-server.pem'
+    chain.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+                      + certificate.public_bytes(serialization.Encoding.PEM))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(chain))
+    return context
+
+
 @pytest.fixture
-def canned_server():
-    """Factory: start(status, content_type, body, declared_length=None, stall=None) -> URL of a server that
-    answers every GET alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls).
-    declared_length=NO_CONTENT_LENGTH sends no Content-Length header."""
+def canned_server(tmp_path_factory):
+    """Factory: start(status, content_type, body, declared_length=None, stall=None, trickle=None, headers=None, tls=False) -> URL
+    of a server that answers every GET alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls).
+    declared_length=NO_CONTENT_LENGTH sends no Content-Length header; trickle='headers' or 'body' sends that and what follows
+    one byte per TRICKLE_SECONDS_PER_BYTE; headers: more headers to send; tls: https with a self-signed certificate."""
     servers = []
 
-    def start(status, content_type, body, declared_length=None, stall=None):
+    def start(status, content_type, body, declared_length=None, stall=None, trickle=None, headers=None, tls=False):
         server = ThreadingHTTPServer(('127.0.0.1', 0), _CannedAnswer)
         server.canned, server.stall, server.daemon_threads = (status, content_type, body, declared_length), stall, True
+        server.trickle, server.extra_headers = trickle, headers or {}
+        if tls:
+            context = _self_signed_tls_context(str(tmp_path_factory.getbasetemp()))
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
-        return 'http://127.0.0.1:%d' % server.server_address[1]
+        return '%s://127.0.0.1:%d' % ('https' if tls else 'http', server.server_address[1])
 
     yield start
     for server in servers:
@@ -230,6 +286,8 @@ class _ForwardProxy(BaseHTTPRequestHandler):
         except OSError:
             self.send_error(502)
             return
+        if self.server.trickle_connect:
+            self.wfile = _Trickled(self.wfile)
         self.send_response(200, 'Connection established')
         self.end_headers()
         self.close_connection = True
@@ -254,9 +312,11 @@ class _ForwardProxy(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def forward_proxy():
-    """A proxy on loopback: .url, and .log, one (method, target, Proxy-Authorization) per request it got."""
+    """A proxy on loopback: .url, and .log, one (method, target, Proxy-Authorization) per request it got.
+
+    Set .trickle_connect to answer CONNECT one byte per TRICKLE_SECONDS_PER_BYTE."""
     server = ThreadingHTTPServer(('127.0.0.1', 0), _ForwardProxy)
-    server.daemon_threads, server.log = True, []
+    server.daemon_threads, server.log, server.trickle_connect = True, [], False
     server.url = 'http://127.0.0.1:%d' % server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server

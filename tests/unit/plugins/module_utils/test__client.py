@@ -20,12 +20,15 @@ import pytest
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import USER_AGENT, AcsClient, parse_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import TransportError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION
 
 KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
 STS_KEYS = Credentials('STS.emulator-temporary-key-id', 'emulator-temporary-key-secret', 'emulator-security-token', 'test')
 ALGORITHMS = ['ACS3-HMAC-SHA256', 'HMAC-SHA1']
 INSTANCE = 'post-cn-emulator01'
+# How much later than its timeout an attempt may end on a busy machine: the bound of a hang, not a speed target.
+SLACK_SECONDS = 1.0
 
 
 @pytest.mark.parametrize('endpoint, expected', [
@@ -182,6 +185,18 @@ def test_no_answer_within_timeout(canned_server, stall):
     url = canned_server(200, 'application/json', b'{"Reque', declared_length=100, stall=stall)
     with pytest.raises(ApsaraMQError, match=r'^No answer from http://127\.0\.0\.1:\d+ to GetCaCertificate within 0\.5 seconds'):
         _client(url, timeout=0.5, retries=0).call('GetCaCertificate', {'Sn': 'x'})
+
+
+@pytest.mark.parametrize('tls', [False, True], ids=['http', 'https'])
+@pytest.mark.parametrize('trickle', ['headers', 'body'])
+def test_an_answer_trickled_byte_by_byte_ends_within_the_timeout(canned_server, trickle, tls):
+    url = canned_server(200, 'application/json', b'{"RequestId": "R-SLOW", "Data": "' + b'x' * 60 + b'"}', trickle=trickle, tls=tls)
+    client = _client(url, timeout=1, retries=0, validate_certs=False)
+    started = time.monotonic()
+    with pytest.raises(TransportError, match=r'^No answer from https?://127\.0\.0\.1:\d+ to GetCaCertificate within 1 seconds; ') as failure:
+        client.call('GetCaCertificate', {'Sn': 'x'})
+    assert time.monotonic() - started < 1 + SLACK_SECONDS
+    assert failure.value.retryable and failure.value.request_sent
 
 
 def _error_answer(code, message='whatever'):

@@ -10,7 +10,9 @@ __metaclass__ = type
 
 import base64
 import concurrent.futures
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -24,13 +26,15 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt imp
 KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
 INSTANCE = 'post-cn-emulator01'
 LIST_ONE = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}
+# How much later than its timeout an attempt may end on a busy machine: the bound of a hang, not a speed target.
+SLACK_SECONDS = 1.0
 
 
 class _KeepAlive(BaseHTTPRequestHandler):
     """HTTP/1.1 answers; logs the client port of every request (one port, one connection).
 
-    With the server's ``hang_up`` set, it closes each connection after its answer without saying so, as an idle timeout does;
-    with ``drop_second`` set, it reads the second request on a connection and closes it without an answer.
+    With the server's ``hang_up`` set, it closes each connection after its answer without saying so, as an idle timeout does,
+    and then releases ``hung_up``; with ``drop_second`` set, it reads the second request on a connection and closes it without an answer.
     """
 
     protocol_version = 'HTTP/1.1'
@@ -46,7 +50,11 @@ class _KeepAlive(BaseHTTPRequestHandler):
         self.send_header('Content-Length', str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.close_connection = self.server.hang_up
+        if self.server.hang_up:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.close_connection = True
+            self.server.hung_up.release()
 
     def log_message(self, *args):
         pass
@@ -59,6 +67,7 @@ def keep_alive_server():
     def start(hang_up=False, drop_second=False):
         server = ThreadingHTTPServer(('127.0.0.1', 0), _KeepAlive)
         server.daemon_threads, server.ports, server.hang_up, server.drop_second = True, [], hang_up, drop_second
+        server.hung_up = threading.Semaphore(0)
         server.url = 'http://127.0.0.1:%d' % server.server_address[1]
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -104,6 +113,8 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_failure
     client = AcsClient(server.url, API_VERSION, KEYS, retries=0)
     for dummy in range(3):
         assert client.call('ListCaCertificate', LIST_ONE) == {'RequestId': 'R-KEEP'}
+        # Idle means closed before the next request: one closed as it goes out may have been read, and costs a retry.
+        assert server.hung_up.acquire(timeout=5)
     assert client.attempts == 3 and client.retry_warnings == []
     assert len(set(server.ports)) == 3
 
@@ -167,6 +178,15 @@ def test_a_proxy_that_will_not_open_a_tunnel_is_one_line_and_not_retried(start_e
                                             r'\(Tunnel connection failed: 502 .*\); check proxy and HTTPS_PROXY$'):
         client.call('ListCaCertificate', LIST_ONE)
     assert client.attempts == 1
+
+
+def test_a_proxy_that_trickles_its_tunnel_answer_ends_within_the_timeout(emulator, forward_proxy, no_proxy_environment):
+    forward_proxy.trickle_connect = True
+    client = AcsClient(emulator.url.replace('http://', 'https://'), API_VERSION, KEYS, proxy=forward_proxy.url, timeout=1, retries=0)
+    started = time.monotonic()
+    with pytest.raises(TransportError, match=r'^No answer from https://127\.0\.0\.1:\d+ to ListCaCertificate within 1 seconds; '):
+        client.call('ListCaCertificate', LIST_ONE)
+    assert time.monotonic() - started < 1 + SLACK_SECONDS
 
 
 @pytest.mark.parametrize('proxy', ['https://proxy.example.com:3128', 'socks5://user:secret@proxy.example.com', 'http://proxy.example.com:port'])
