@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate import describe_ca
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._fan_out import fetch_each
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import check_sn, get_ca_certificate, list_ca_certificates
 
 
@@ -23,38 +24,6 @@ def check_request(instance_id, sns, max_concurrency):
         check_sn(sn)
 
 
-def _fetch_each(client, instance_id, distinct, max_concurrency):
-    """``{sn: (data, request_id)}``: one request per SN of ``distinct``, at most ``max_concurrency`` at a time.
-
-    A failure is that of the first SN in the order given; requests not yet started are cancelled. One SN, or
-    one request at a time, needs no thread.
-    """
-    fetched = {}
-    if len(distinct) == 1 or max_concurrency == 1:
-        for sn in distinct:
-            try:
-                fetched[sn] = get_ca_certificate(client, instance_id, sn)
-            except ApsaraMQError as exc:
-                exc.add_context('SN %s' % sn)
-                raise
-        return fetched
-    from concurrent.futures import ThreadPoolExecutor
-    pool = ThreadPoolExecutor(max_workers=min(max_concurrency, len(distinct)))
-    try:
-        futures = [pool.submit(get_ca_certificate, client, instance_id, sn) for sn in distinct]
-        for sn, future in zip(distinct, futures):
-            try:
-                fetched[sn] = future.result()
-            except ApsaraMQError as exc:
-                for pending in futures:
-                    pending.cancel()
-                exc.add_context('SN %s' % sn)
-                raise
-    finally:
-        pool.shutdown(wait=True)
-    return fetched
-
-
 def ca_certificate_facts(client, instance_id, sns, now_ms, max_concurrency=1):
     """``(certificates, warnings)``: the given SNs, or every CA of the instance when ``sns`` is None.
 
@@ -65,7 +34,7 @@ def ca_certificate_facts(client, instance_id, sns, now_ms, max_concurrency=1):
     if not sns:
         return [], []
     distinct = list(dict.fromkeys(sns))
-    fetched = _fetch_each(client, instance_id, distinct, max_concurrency)
+    fetched = fetch_each(distinct, lambda sn: get_ca_certificate(client, instance_id, sn), max_concurrency, 'SN %s')
     certificates, warnings = _describe_all([fetched[sn] for sn in distinct], now_ms)
     if len(distinct) < len(sns):
         by_sn = dict(zip(distinct, certificates))

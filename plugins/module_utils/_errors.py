@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import re
 
-# C0 and C1 control characters and DEL; whitespace among them is collapsed before this applies.
-_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+# C0 and C1 control characters and DEL: one_line collapses the whitespace among them and escapes the rest.
+CONTROL_CHARACTER = re.compile('[\x00-\x1f\x7f-\x9f]')
 
 
 def one_line(text):
@@ -20,7 +20,7 @@ def one_line(text):
     Whitespace is collapsed; any other control character is shown escaped, so that a server's terminal escape
     sequences reach no terminal.
     """
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], ' '.join(str(text).split()))
+    return CONTROL_CHARACTER.sub(lambda match: repr(match.group())[1:-1], ' '.join(str(text).split()))
 
 
 class ApsaraMQError(Exception):

@@ -10,17 +10,18 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import CONTROL_CHARACTER, ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._pages import Listing
 
 API_VERSION = '2020-04-20'
 MAX_PAGE_SIZE = 100
-# A listing stops here: far above any instance's CAs, and it keeps a server that never ends its pages from
-# holding a task (and the account's 500 calls per second) forever.
-MAX_PAGES = 100
 MAX_SN_BYTES = 128
 
+# 100 pages of CAs: far above any instance's, and a server that never ends its pages cannot hold a task
+# (and the account's 500 calls per second) forever.
+CA_LISTING = Listing('ListCaCertificate', 'CAs', identity=lambda item: item.get('Sn'), max_pages=100)
+
 _REGION = re.compile(r'\A[a-z0-9]([a-z0-9-]*[a-z0-9])?\Z')
-_CONTROL_CHARACTER = re.compile('[\x00-\x1f\x7f-\x9f]')
 
 
 def region_endpoint(region, vpc=False):
@@ -34,11 +35,12 @@ def check_sn(sn):
     size = len(sn.encode('utf-8'))
     if not 0 < size <= MAX_SN_BYTES:
         raise ApsaraMQError('sn %r is %d bytes long; a CA serial number has 1 to %d bytes' % (sn, size, MAX_SN_BYTES))
-    if _CONTROL_CHARACTER.search(sn):
+    if CONTROL_CHARACTER.search(sn):
         raise ApsaraMQError('sn %r holds a control character (a line break, a tab...); a CA serial number has none' % (sn,))
 
 
-def _data(body, action):
+def data_object(body, action):
+    """The ``Data`` object of a successful answer."""
     data = body.get('Data')
     if not isinstance(data, dict):
         raise ApsaraMQError('%s answered without a Data object (request ID %s); the response is not one this collection understands'
@@ -52,33 +54,20 @@ def get_ca_certificate(client, instance_id, sn):
     An answer about another CA is refused: a playbook would otherwise write it under a name the server chose.
     """
     body = client.call('GetCaCertificate', {'MqttInstanceId': instance_id, 'Sn': sn})
-    data = _data(body, 'GetCaCertificate')
+    data = data_object(body, 'GetCaCertificate')
     if data.get('Sn') != sn:
         raise ApsaraMQError('GetCaCertificate answered with the CA of SN %r when SN %r was asked (request ID %s); check endpoint and proxy'
                             % (data.get('Sn'), sn, body.get('RequestId') or 'none'))
     return data, body.get('RequestId')
 
 
-def list_ca_certificates(client, instance_id, page_size=MAX_PAGE_SIZE, max_pages=MAX_PAGES):
-    """``(data, request_id)`` of every CA of the instance, in API order.
-
-    The docs disagree on what Total counts, so paging stops at the first short or empty page, and fails past ``max_pages``.
-    """
-    certificates, seen = [], set()
-    for page_no in range(1, max_pages + 1):
+def list_ca_certificates(client, instance_id, page_size=MAX_PAGE_SIZE):
+    """``(data, request_id)`` of every CA of the instance, in API order."""
+    def fetch_page(page_no):
         body = client.call('ListCaCertificate', {'MqttInstanceId': instance_id, 'PageNo': str(page_no), 'PageSize': str(page_size)})
-        page = _data(body, 'ListCaCertificate').get('CaCertificateVOS') or []
+        page = data_object(body, 'ListCaCertificate').get('CaCertificateVOS') or []
         if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
             raise ApsaraMQError('ListCaCertificate answered with a CaCertificateVOS that is not a list of objects (request ID %s)'
                                 % (body.get('RequestId') or 'none'))
-        sns = [item.get('Sn') for item in page]
-        if seen.intersection(sns):
-            # A server that ignores PageNo would otherwise be paged forever.
-            raise ApsaraMQError('ListCaCertificate returned CAs of an earlier page again on page %d (request ID %s)'
-                                % (page_no, body.get('RequestId') or 'none'))
-        seen.update(sns)
-        certificates.extend((item, body.get('RequestId')) for item in page)
-        if len(page) < page_size:
-            return certificates
-    raise ApsaraMQError('ListCaCertificate was still answering full pages after %d pages of %d CAs (request ID %s); an instance has far fewer: '
-                        'check endpoint and proxy, or ask for the CAs by sn' % (max_pages, page_size, body.get('RequestId') or 'none'))
+        return page, body.get('RequestId')
+    return CA_LISTING.read(fetch_page, page_size)
