@@ -13,7 +13,6 @@ __metaclass__ = type
 
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, host_and_port, without_user_info
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES, RetryPolicy, retry_after_seconds, retryable_answer
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
     ACS3, TIMESTAMP_FORMAT, acs3_headers, anonymous_rpc_params, canonical_query, rpc_params,
@@ -33,9 +32,6 @@ COLLECTION_VERSION = '0.1.0'
 # A CA answer is a few KiB and a page of 100 CAs under 1 MiB; past this, something else is talking.
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 USER_AGENT = 'alibabacloud.apsaramq/%s (ansible-core/%s; python/%s)' % (COLLECTION_VERSION, ANSIBLE_VERSION, '%d.%d.%d' % sys.version_info[:3])
-
-# A DNS name or an IP address; urlsplit gives IPv6 addresses without their brackets.
-_HOST = re.compile(r'^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$')
 
 # What a user can do about the errors that are about the request rather than the resource.
 _HINTS = {
@@ -57,14 +53,14 @@ _HINTS = {
 def parse_endpoint(endpoint):
     """``(base_url, host)`` for ``host``, ``host:port`` or an http(s) URL; https when no scheme is given."""
     text = (endpoint or '').strip()
-    parts = urlsplit(text if '://' in text else 'https://' + text)
     try:
-        port_ok = parts.port is None or 0 < parts.port < 65536
-    except ValueError:
-        port_ok = False
-    if (parts.scheme not in ('http', 'https') or not _HOST.match(parts.hostname or '') or not port_ok
-            or parts.path not in ('', '/') or parts.query or parts.fragment or '@' in parts.netloc):
-        raise ApsaraMQError("endpoint %r is not a host, host:port or http(s)://host[:port] URL" % (endpoint,))
+        parts = urlsplit(text if '://' in text else 'https://' + text)
+        usable = (parts.scheme in ('http', 'https') and host_and_port(parts, None) is not None and parts.path in ('', '/')
+                  and not parts.query and not parts.fragment and '@' not in parts.netloc)
+    except ValueError:  # brackets that enclose no IPv6 address
+        usable = False
+    if not usable:
+        raise ApsaraMQError("endpoint %r is not a host, host:port or http(s)://host[:port] URL" % (without_user_info(text, '***@'),))
     return '%s://%s' % (parts.scheme, parts.netloc), parts.netloc
 
 
@@ -82,7 +78,7 @@ def decode_answer(action, base_url, status, headers, content):
     retry_after = retry_after_seconds(headers.get('x-acs-retry-after'))
     try:
         body = json.loads(content.decode('utf-8'))
-    except ValueError:  # UnicodeDecodeError is one too
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; RecursionError: nested deeper than Python can follow
         body = None
     if not isinstance(body, dict):
         snippet = one_line(content[:120].decode('utf-8', 'replace')) or 'an empty body'

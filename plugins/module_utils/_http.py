@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import re
 import select
 import socket
 import ssl
@@ -29,6 +30,9 @@ from urllib.request import getproxies_environment, proxy_bypass_environment
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError, one_line
 
 _CHUNK_BYTES = 64 * 1024
+# A DNS name or an IP address; urlsplit gives IPv6 addresses without their brackets.
+_HOST = re.compile(r'^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$')
+_SCHEME = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
 
 
 class TransportError(ApsaraMQError):
@@ -62,6 +66,29 @@ def _cause(exc):
     return one_line(str(exc) or type(exc).__name__)[:200]
 
 
+def without_user_info(url, replacement=''):
+    """``url`` for a message, without whatever comes before its last ``@``: user info, perhaps with a password holding an
+    unescaped ``/`` or ``#``, which urlsplit() would not recognize. ``replacement``: what to show in its place."""
+    if '@' not in url:
+        return url
+    scheme = _SCHEME.match(url)
+    return (scheme.group() if scheme else '') + replacement + url.rpartition('@')[2]
+
+
+def host_and_port(parts, default_port):
+    """``(host, port)`` of a urlsplit() result; None unless its host is a DNS name or an IP address and its port, if any, 1 to 65535.
+
+    ``host:`` with an empty port is refused too: what was meant is unclear.
+    """
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range
+        return None
+    if not _HOST.match(parts.hostname or '') or port == 0 or parts.netloc.endswith(':'):
+        return None
+    return parts.hostname, port or default_port
+
+
 def _tls_context(validate_certs, ca_bundle):
     if not validate_certs:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -78,24 +105,21 @@ class _Proxy:
     """Where to send requests instead of the endpoint, and the credentials the proxy URL carries."""
 
     def __init__(self, url, origin=''):
-        parts = urlsplit(url if '://' in url else 'http://' + url)
+        url = url if '://' in url else 'http://' + url
+        self.display = without_user_info(url)
         try:
-            port = parts.port or 80
-        except ValueError:
-            port = None
-        if parts.scheme != 'http' or not parts.hostname or not port:
+            parts = urlsplit(url)
+            address = host_and_port(parts, 80) if parts.scheme == 'http' else None
+        except ValueError:  # brackets that enclose no IPv6 address
+            address = None
+        if address is None:
             raise ApsaraMQError('proxy %s%s is not an http://host:port URL (the proxy itself is reached over plain HTTP; '
-                                'https endpoints go through it in a CONNECT tunnel)' % (self._without_password(parts), origin))
-        self.host, self.port = parts.hostname, port
-        self.display = self._without_password(parts)
+                                'https endpoints go through it in a CONNECT tunnel)' % (self.display, origin))
+        self.host, self.port = address
         self.headers = {}
         if parts.username is not None:
             userinfo = '%s:%s' % (unquote(parts.username), unquote(parts.password or ''))
             self.headers['Proxy-Authorization'] = 'Basic ' + base64.b64encode(userinfo.encode('utf-8')).decode('ascii')
-
-    @staticmethod
-    def _without_password(parts):
-        return '%s://%s' % (parts.scheme, parts.netloc.rpartition('@')[2]) if parts.netloc else parts.geturl()
 
 
 def _proxy_for(base_url, host_port, proxy, environment_proxies):

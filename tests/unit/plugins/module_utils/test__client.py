@@ -44,11 +44,29 @@ def test_parse_endpoint_accepts_host_host_port_and_urls(endpoint, expected):
 
 @pytest.mark.parametrize('endpoint', [
     '', 'ftp://example.com', 'http://', 'example.com/path', 'https://example.com?x=1', 'example.com:99999', 'example.com:port',
-    'user:pw@example.com', 'exa mple.com', 'http://example.com#frag', 'https://-bad-.com',
+    'user:pw@example.com', 'exa mple.com', 'http://example.com#frag', 'https://-bad-.com', 'http://127.0.0.1:', 'https://[::1]:', 'http://[::1',
+    'http://[example.com]', 'example.com:0',
 ])
 def test_parse_endpoint_refuses_anything_else_in_one_line(endpoint):
     with pytest.raises(ApsaraMQError, match=r"^endpoint .* is not a host, host:port or http\(s\)://host\[:port\] URL$"):
         parse_endpoint(endpoint)
+
+
+@pytest.mark.parametrize('endpoint, shown', [
+    ('https://user:pw-secret@example.com', 'https://***@example.com'), ('user:pw-secret@example.com:443', '***@example.com:443'),
+    ('http://user:pw/secret@example.com', 'http://***@example.com'), ('https://user:pw-secret@[::1', 'https://***@[::1'),
+])
+def test_an_endpoint_with_user_info_is_refused_without_its_password(endpoint, shown):
+    with pytest.raises(ApsaraMQError) as failure:
+        parse_endpoint(endpoint)
+    assert str(failure.value) == "endpoint '%s' is not a host, host:port or http(s)://host[:port] URL" % shown
+
+
+def test_a_proxy_that_refuses_is_named_without_its_password(emulator, monkeypatch):
+    proxy = 'http://user:pw-secret@127.0.0.1:%d' % _closed_port()
+    with pytest.raises(ApsaraMQError, match=r'^The proxy http://127\.0\.0\.1:\d+ refused or failed the request to') as failure:
+        _client(emulator.url, proxy=proxy).call('GetCaCertificate', {'Sn': 'x'})
+    assert 'pw-secret' not in str(failure.value)
 
 
 def _client(url, credentials=KEYS, algorithm='ACS3-HMAC-SHA256', **kwargs):
@@ -171,6 +189,12 @@ def test_unreadable_answers_are_one_line_failures(canned_server, status, content
         _client(url, retries=0).call('GetCaCertificate', {'Sn': 'x'})
     assert re.search(expected, str(failure.value))
     assert '\n' not in str(failure.value)
+
+
+@pytest.mark.parametrize('body', [b'[' * 100000 + b']' * 100000, b'{"RequestId": ' * 100000], ids=['lists', 'objects'])
+def test_a_json_answer_nested_too_deeply_is_one_line(canned_server, body):
+    with pytest.raises(ApsaraMQError, match=r"^GetCaCertificate: http://127\.0\.0\.1:\d+ answered HTTP 200 with application/json instead of a JSON object"):
+        _client(canned_server(200, 'application/json', body), retries=0).call('GetCaCertificate', {'Sn': 'x'})
 
 
 def test_body_cut_off_before_its_declared_length(canned_server):

@@ -196,6 +196,18 @@ def test_a_proxy_url_that_is_not_http_is_refused_without_its_password(proxy):
     assert 'secret' not in str(failure.value)
 
 
+@pytest.mark.parametrize('proxy', ['http://user:pw-secret@[::1', 'http://user:pw-secret@proxy host:3128', 'http://user:pw/secret@proxy.example.com:3128',
+                                   'http://proxy.example.com:0', 'http://user:pw-secret@proxy.example.com:'])
+@pytest.mark.parametrize('source', ['option', 'environment'])
+def test_a_proxy_url_that_cannot_be_parsed_is_one_line_without_its_password(no_proxy_environment, proxy, source):
+    if source == 'environment':
+        no_proxy_environment.setenv('HTTP_PROXY', proxy)
+    with pytest.raises(ApsaraMQError, match=r'^proxy http://.* (\(from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY\) )?is not an http://host:port URL') as failure:
+        _get(HttpEndpoint('http://127.0.0.1:1', timeout=5, proxy=proxy if source == 'option' else None))
+    assert 'pw' not in str(failure.value) and '\n' not in str(failure.value)
+    assert ('(from HTTPS_PROXY' in str(failure.value)) == (source == 'environment')
+
+
 def test_a_socks_proxy_from_the_environment_is_refused_saying_where_it_came_from(no_proxy_environment):
     no_proxy_environment.setenv('ALL_PROXY', 'socks5://user:secret@127.0.0.1:1080')
     with pytest.raises(ApsaraMQError, match=r'^proxy socks5://127\.0\.0\.1:1080 \(from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY\) is not an http://'):
