@@ -70,12 +70,17 @@ def _text(value):
 
 
 def decode_answer(action, base_url, status, headers, content):
-    """The JSON object of a successful answer; raises ApiError for an error answer and ApsaraMQError for anything unreadable.
+    """The JSON object of a successful (2xx) answer; raises ApiError for an error answer and ApsaraMQError for anything else.
 
     Error answers are retryable by the API's error code first and the HTTP status second.
     """
     header_request_id = _text(headers.get('x-acs-request-id'))
     retry_after = retry_after_seconds(headers.get('x-acs-retry-after'))
+    if status < 200 or 300 <= status < 400:  # whatever the body says: a redirect is not followed, and no answer of the API
+        location = _text(headers.get('Location'))
+        raise ApsaraMQError('%s: %s answered HTTP %s%s instead of an answer of the API (request ID %s); check endpoint and proxy'
+                            % (action, base_url, status, ' redirecting to ' + without_user_info(one_line(location))[:200] if location else '',
+                               header_request_id or 'none'))
     try:
         body = json.loads(content.decode('utf-8'))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; RecursionError: nested deeper than Python can follow

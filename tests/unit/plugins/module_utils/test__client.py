@@ -197,6 +197,21 @@ def test_a_json_answer_nested_too_deeply_is_one_line(canned_server, body):
         _client(canned_server(200, 'application/json', body), retries=0).call('GetCaCertificate', {'Sn': 'x'})
 
 
+@pytest.mark.parametrize('status, location, shown', [
+    (302, 'https://user:pw-secret@login.example.com/next', ' redirecting to https://login.example.com/next'),
+    (301, '/elsewhere', ' redirecting to /elsewhere'),
+    (304, None, ''),
+])
+def test_a_redirect_is_no_answer_even_with_a_json_body_and_is_not_retried(canned_server, status, location, shown):
+    body = b'{"RequestId": "R-MOVED", "Data": {"Sn": "x"}}'
+    client = _client(canned_server(status, 'application/json', body, headers={'Location': location} if location else None))
+    with pytest.raises(ApsaraMQError) as failure:
+        client.call('GetCaCertificate', {'Sn': 'x'})
+    assert re.fullmatch(r'GetCaCertificate: http://127\.0\.0\.1:\d+ answered HTTP %d%s instead of an answer of the API '
+                        r'\(request ID none\); check endpoint and proxy' % (status, re.escape(shown)), str(failure.value))
+    assert client.attempts == 1
+
+
 def test_body_cut_off_before_its_declared_length(canned_server):
     url = canned_server(200, 'application/json', b'{"RequestId": "R1", "Da', declared_length=500)
     expected = r'^The answer of http://127\.0\.0\.1:\d+ to GetCaCertificate broke off before its end \(.*\); check network access and proxy$'
