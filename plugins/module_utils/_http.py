@@ -223,7 +223,7 @@ class HttpEndpoint:
         self._idle_lock = threading.Lock()
 
     def request(self, method, target, headers, what, max_bytes):
-        """The answer to one request for ``target`` (path and query), its body read within the timeout and ``max_bytes``.
+        """The answer to one request for ``target`` (path and query), sent once and read whole within the timeout and ``max_bytes``.
 
         ``what`` names the request in messages. Raises TransportError when no complete answer came, ApsaraMQError when it is too large.
         """
