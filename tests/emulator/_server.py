@@ -120,7 +120,7 @@ def handle_api_call(request, emulator):
     fault = emulator.faults.next_fault()
     if fault:
         response = faulted_response(fault, response, request.header('Host'), product_of(call))
-    entry = request_log_entry(call, response, fault[0] if fault else None)
+    entry = request_log_entry(call, response, fault[0] if fault else None, request.method)
     emulator.request_log.append(entry)
     if fault and fault[0] == 'stall':
         time.sleep(emulator.faults.stall_seconds)  # logged first: a test sees the request while it stalls
@@ -182,10 +182,11 @@ def identify_caller(call, signing, action, emulator):
     return credential
 
 
-def request_log_entry(call, response, fault=None):
+def request_log_entry(call, response, fault=None, method=None):
     """What the control interface tells about one API request; `call` is None when it could not be read."""
     return {
         'action': getattr(call, 'action', None),
+        'method': method,
         'algorithm': getattr(call, 'algorithm', None),
         'access_key_id': getattr(call, 'access_key_id', None),
         'nonce': getattr(call, 'nonce', None),
@@ -207,7 +208,7 @@ def handle_metadata(request, emulator):
     answer = emulator.metadata.answer(request)
     response = Response(answer.status, {}, raw_body=answer.body, content_type=answer.content_type)
     token_sent = request.header(METADATA_TOKEN_HEADER) is not None
-    entry = {**request_log_entry(None, response), 'action': answer.action, 'metadata_token': token_sent}
+    entry = {**request_log_entry(None, response, method=request.method), 'action': answer.action, 'metadata_token': token_sent}
     emulator.request_log.append(entry)
     return dataclasses.replace(response, log_note=log_note(entry))
 

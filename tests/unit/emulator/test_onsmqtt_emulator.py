@@ -659,9 +659,9 @@ def test_request_log_records_every_request_without_secrets(emulator):
     log = emulator.requests_log()
     assert log['count'] == 2
     assert log['requests'] == [
-        {'action': 'GetCaCertificate', 'algorithm': 'ACS3-HMAC-SHA256', 'access_key_id': TEMPORARY.access_key_id,
+        {'action': 'GetCaCertificate', 'method': 'GET', 'algorithm': 'ACS3-HMAC-SHA256', 'access_key_id': TEMPORARY.access_key_id,
          'nonce': accepted.headers['x-acs-signature-nonce'], 'status': 200, 'code': None, 'fault': None, 'metadata_token': None},
-        {'action': 'GetCaCertificate', 'algorithm': 'HMAC-SHA1', 'access_key_id': TEMPORARY.access_key_id,
+        {'action': 'GetCaCertificate', 'method': 'GET', 'algorithm': 'HMAC-SHA1', 'access_key_id': TEMPORARY.access_key_id,
          'nonce': dict(refused.query)['SignatureNonce'], 'status': 400, 'code': 'SignatureDoesNotMatch', 'fault': None, 'metadata_token': None},
     ]
     emulator.reset()
