@@ -14,7 +14,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._fan_out imp
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import check_sn, get_ca_certificate, list_ca_certificates
 
 
-def check_request(instance_id, sns, max_concurrency):
+def check_lookup(instance_id, sns, max_concurrency):
     """Reject what the API would reject anyway, before credentials are looked for or a request is sent."""
     if not (instance_id or '').strip():
         raise ApsaraMQError('instance_id must not be empty')

@@ -17,13 +17,11 @@ import sys
 import threading
 import time
 
-from urllib.parse import urlsplit
-
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, host_and_port, without_user_info
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES, RetryPolicy, retry_after_seconds, retryable_answer
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, NotFoundError, OutcomeUnknownError, one_line
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, parse_endpoint, without_user_info
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import RetryPolicy, refused_answer, retry_after_seconds, retryable_answer
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
     ACS3, TIMESTAMP_FORMAT, acs3_headers, anonymous_rpc_params, canonical_query, rpc_params,
 )
@@ -50,34 +48,21 @@ _HINTS = {
 }
 
 
-def parse_endpoint(endpoint):
-    """``(base_url, host)`` for ``host``, ``host:port`` or an http(s) URL; https when no scheme is given."""
-    text = (endpoint or '').strip()
-    try:
-        parts = urlsplit(text if '://' in text else 'https://' + text)
-        usable = (parts.scheme in ('http', 'https') and host_and_port(parts, None) is not None and parts.path in ('', '/')
-                  and not parts.query and not parts.fragment and '@' not in parts.netloc)
-    except ValueError:  # brackets that enclose no IPv6 address
-        usable = False
-    if not usable:
-        raise ApsaraMQError("endpoint %r is not a host, host:port or http(s)://host[:port] URL" % (without_user_info(text, '***@'),))
-    return '%s://%s' % (parts.scheme, parts.netloc), parts.netloc
-
-
-def _text(value):
+def _nonempty_string(value):
     """A field of an answer that should be a non-empty string, or None: answers are not trusted to have the documented types."""
     return value if isinstance(value, str) and value else None
 
 
-def decode_answer(action, base_url, status, headers, content):
+def decode_answer(action, base_url, status, headers, content, not_found_codes=()):
     """The JSON object of a successful (2xx) answer; raises ApiError for an error answer and ApsaraMQError for anything else.
 
-    Error answers are retryable by the API's error code first and the HTTP status second.
+    Error answers are retryable by the API's error code first and the HTTP status second. An error code of
+    ``not_found_codes`` raises NotFoundError, whatever the HTTP status.
     """
-    header_request_id = _text(headers.get('x-acs-request-id'))
+    header_request_id = _nonempty_string(headers.get('x-acs-request-id'))
     retry_after = retry_after_seconds(headers.get('x-acs-retry-after'))
     if status < 200 or 300 <= status < 400:  # whatever the body says: a redirect is not followed, and no answer of the API
-        location = _text(headers.get('Location'))
+        location = _nonempty_string(headers.get('Location'))
         raise ApsaraMQError('%s: %s answered HTTP %s%s instead of an answer of the API (request ID %s); check endpoint and proxy'
                             % (action, base_url, status, ' redirecting to ' + without_user_info(one_line(location))[:200] if location else '',
                                header_request_id or 'none'))
@@ -89,29 +74,33 @@ def decode_answer(action, base_url, status, headers, content):
         snippet = one_line(content[:120].decode('utf-8', 'replace')) or 'an empty body'
         raise ApsaraMQError('%s: %s answered HTTP %s with %s instead of a JSON object (%r; request ID %s); check endpoint and region'
                             % (action, base_url, status, headers.get('Content-Type') or 'no content type', snippet, header_request_id or 'none'),
-                            retryable=retryable_answer(None, status), retry_after=retry_after)
-    request_id = _text(body.get('RequestId')) or header_request_id
+                            retryable_answer(None, status), retry_after, refused_answer(None, status))
+    request_id = _nonempty_string(body.get('RequestId')) or header_request_id
     if status >= 400 or body.get('Success') is False:
-        code = _text(body.get('Code'))
+        code = _nonempty_string(body.get('Code'))
         message = body.get('Message')
-        raise ApiError(action, code or 'HTTP%s' % status, message if isinstance(message, str) else None, request_id, status,
-                       _HINTS.get(code), retryable_answer(code, status), retry_after)
+        error_class = NotFoundError if code in not_found_codes else ApiError
+        raise error_class(action, code or 'HTTP%s' % status, message if isinstance(message, str) else None, request_id, status,
+                          _HINTS.get(code), retryable_answer(code, status), retry_after, refused_answer(code, status))
     return body
 
 
 class AcsClient:
     """Signs and sends one product's API calls; a fresh nonce and timestamp on every request.
 
-    ``credentials`` None: the calls are anonymous (unsigned), as STS AssumeRoleWithOIDC is.
+    ``credentials`` None: the calls are anonymous (unsigned), as STS AssumeRoleWithOIDC is. ``timeout`` and ``retries``
+    have no default here: the connection options' defaults are the only ones (_connection.DEFAULTS). ``not_found_codes``:
+    the product's error codes for "what the request names does not exist".
     """
 
-    def __init__(self, endpoint, api_version, credentials, signature_algorithm=ACS3, timeout=10,
-                 validate_certs=True, ca_bundle=None, proxy=None, max_connections=10, retries=DEFAULT_RETRIES, retry_policy=None):
+    def __init__(self, endpoint, api_version, credentials, signature_algorithm=ACS3, *, timeout, retries,
+                 validate_certs=True, ca_bundle=None, proxy=None, max_connections=10, not_found_codes=()):
         self.base_url, self.host = parse_endpoint(endpoint)
         self.api_version = api_version
         self._credentials = credentials
         self._signature_algorithm = signature_algorithm
-        self._retry_policy = retry_policy or RetryPolicy(retries)
+        self._not_found_codes = frozenset(not_found_codes)
+        self._retry_policy = RetryPolicy(retries)
         # Shared by concurrent calls, hence the lock.
         self._tally_lock = threading.Lock()
         self._attempts = 0
@@ -131,19 +120,27 @@ class AcsClient:
         with self._tally_lock:
             return list(self._retry_warnings)
 
-    def call(self, action, params):
+    def call(self, action, params, method='GET', repeatable=True):
         """The decoded JSON body of a successful answer; raises ApiError or ApsaraMQError.
 
-        Retryable failures are tried again, each attempt signed afresh (new nonce and timestamp).
+        The parameters go in the query string whatever the ``method``, as the official SDKs send them. Retryable
+        failures are tried again, each attempt signed afresh (new nonce and timestamp). A request that is not
+        ``repeatable`` (carrying it out twice is not harmless) is sent again only after a failure that certainly was
+        not carried out (throttled, refused, never sent); after one that may have been, OutcomeUnknownError.
         """
         def attempt():
-            target, headers = self._prepared_get(action, params)
-            answer = self._http.request('GET', target, headers, action, MAX_RESPONSE_BYTES)
-            return decode_answer(action, self.base_url, answer.status, answer.headers, answer.body)
+            target, headers = self._prepared(method, action, params)
+            answer = self._http.request(method, target, headers, action, MAX_RESPONSE_BYTES)
+            return decode_answer(action, self.base_url, answer.status, answer.headers, answer.body, self._not_found_codes)
 
-        return self._with_retries(action, attempt)
+        try:
+            return self._with_retries(action, attempt, repeatable)
+        except ApsaraMQError as exc:
+            if repeatable or not exc.retryable or exc.not_carried_out:
+                raise
+            raise OutcomeUnknownError(action, exc) from None
 
-    def _with_retries(self, what, attempt):
+    def _with_retries(self, action, attempt, repeatable):
         """The path of every request: the retry policy, the attempt count and a warning per retry."""
         def counted_attempt():
             with self._tally_lock:
@@ -153,22 +150,22 @@ class AcsClient:
         def record_retry(error, retry_number, delay):
             with self._tally_lock:
                 self._retry_warnings.append('%s: retry %d of at most %d in %.1f s after: %s'
-                                            % (what, retry_number, self._retry_policy.retries, delay, error))
+                                            % (action, retry_number, self._retry_policy.retries, delay, error))
 
-        return self._retry_policy.run(counted_attempt, record_retry)
+        return self._retry_policy.run(counted_attempt, record_retry, repeatable)
 
-    def _prepared_get(self, action, params):
+    def _prepared(self, method, action, params):
         timestamp = time.strftime(TIMESTAMP_FORMAT, time.gmtime())
         nonce = os.urandom(16).hex()
         if self._credentials is None:  # an anonymous action, such as STS AssumeRoleWithOIDC
             headers = {'host': self.host}
             query = anonymous_rpc_params(params, action, self.api_version, timestamp, nonce)
         elif self._signature_algorithm == ACS3:
-            headers = acs3_headers('GET', self.host, params, action, self.api_version, self._credentials, timestamp, nonce)
+            headers = acs3_headers(method, self.host, params, action, self.api_version, self._credentials, timestamp, nonce)
             query = params
         else:
             headers = {'host': self.host}
-            query = rpc_params('GET', params, action, self.api_version, self._credentials, timestamp, nonce)
+            query = rpc_params(method, params, action, self.api_version, self._credentials, timestamp, nonce)
         headers['User-Agent'] = USER_AGENT
         # Encoded here, exactly as signed.
         return '/?' + canonical_query(query), headers

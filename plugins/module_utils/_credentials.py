@@ -15,23 +15,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-from collections import namedtuple
 from functools import partial
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._aliyun_config import (
     DEFAULT_CONFIG_FILE, find_profile, incomplete_profile_error, missing_fields, read_config, text_field,
 )
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ecs_metadata import EcsMetadata, NoInstanceRole, metadata_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._secrets import check_secret
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import HMAC_SHA1
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import HMAC_SHA1, Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._sts import (
     API_VERSION as STS_API_VERSION, DEFAULT_ENDPOINT as DEFAULT_STS_ENDPOINT, assume_role, assume_role_with_oidc, check_duration,
     regional_endpoint as regional_sts_endpoint,
 )
-
-Credentials = namedtuple('Credentials', ['access_key_id', 'access_key_secret', 'security_token', 'source'])
 
 DEFAULT_SESSION_NAME = 'ansible-apsaramq'
 MODULE_DEFAULTS_HINT = 'for all tasks at once with module_defaults group/alibabacloud.apsaramq.apsaramq'
@@ -60,11 +56,6 @@ SOURCE_ORDER = (OPTIONS, ENVIRONMENT_KEYS, ENVIRONMENT_OIDC, PROFILE, ECS_ROLE)
 LATER_SOURCE_OPTIONS = (('profile', PROFILE), ('shared_credentials_file', PROFILE), ('ecs_role_name', ECS_ROLE))
 
 
-def resolve_credentials(params, environ, warn=None):
-    """The credentials for ``params`` (the module's) and ``environ``; see CredentialResolver."""
-    return CredentialResolver(params, environ, warn).resolve()
-
-
 def _first_set(environ, names):
     return next((environ[name] for name in names if environ.get(name)), None)
 
@@ -84,20 +75,22 @@ def _duration(value):
 
 
 class CredentialResolver:
-    """Resolves once per module run; what it learned along the way stays on the instance.
+    """Resolves once per task; what it learned along the way stays on the instance.
 
-    ``clients``: the STS clients it used (their requests count in ``request_attempts``); ``secrets``: every secret
-    and token it handled, for the module's no_log values; ``region``: the region_id of the profile that supplied
-    the keys; ``warn(message)``: called for a config file others can read and for options that were not used.
+    ``options``: the connection and credential options, their defaults applied (_connection.DEFAULTS).
+    ``new_client(endpoint, api_version, credentials, signature_algorithm, max_connections)``: an AcsClient for STS, made
+    with the connection's settings. ``secrets``: every secret and token it handled, for the caller to mask;
+    ``region``: the region_id of the profile that supplied the keys; ``warn(message)``: called for a config file others
+    can read and for options that were not used.
     """
 
-    def __init__(self, params, environ, warn=None):
-        self._params = params
+    def __init__(self, options, environ, new_client, warn=None):
+        self._params = options
         self._environ = environ
+        self._new_client = new_client
         self._warn = warn or (lambda message: None)
         self._tried = []
         self._credentials = None
-        self.clients = []
         self.secrets = set()
         self.region = None
 
@@ -199,7 +192,7 @@ class CredentialResolver:
         source = 'profile %r (mode %s) of %s' % (name, mode, path)
         duration = _duration(profile.get('expired_seconds'))
         duration_name = 'expired_seconds of profile %r' % name if duration else 'assume_role_duration'
-        duration = duration or self._params.get('assume_role_duration', 3600)
+        duration = duration or self._params['assume_role_duration']
         session_name = field('ram_session_name') or self._session_name()
         sts_endpoint = self._sts_endpoint(field('sts_region'))
         if mode in ('AK', 'StsToken'):
@@ -236,7 +229,7 @@ class CredentialResolver:
         return self._keys(answer['AccessKeyId'], answer['AccessKeySecret'], answer['SecurityToken'], 'the ECS instance RAM role %r' % role_name)
 
     def _duration_option(self):
-        return 'assume_role_duration', self._params.get('assume_role_duration', 3600)
+        return 'assume_role_duration', self._params['assume_role_duration']
 
     def _session_name(self):
         return self.setting('assume_role_session_name') or DEFAULT_SESSION_NAME
@@ -273,10 +266,5 @@ class CredentialResolver:
             raise
 
     def _sts_client(self, credentials, endpoint):
-        params = self._params
         # HMAC-SHA1, as Alibaba's credentials library signs STS calls.
-        client = AcsClient(endpoint, STS_API_VERSION, credentials, signature_algorithm=HMAC_SHA1, timeout=params.get('timeout', 10),
-                           validate_certs=params.get('validate_certs', True), ca_bundle=params.get('ca_bundle'), proxy=params.get('proxy'),
-                           max_connections=1, retries=params.get('retries', 5))
-        self.clients.append(client)
-        return client
+        return self._new_client(endpoint, STS_API_VERSION, credentials, HMAC_SHA1, 1)

@@ -16,9 +16,8 @@ import json
 
 from urllib.parse import quote
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import parse_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError, parse_endpoint
 
 DEFAULT_ENDPOINT = 'http://100.100.100.200'
 ENDPOINT_VARIABLE = 'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT'
@@ -97,9 +96,9 @@ class EcsMetadata:
         self._expect_success(status, 'the name of the RAM role')
         return names[0]
 
-    def _expect_success(self, status, what):
+    def _expect_success(self, status, asked_for):
         if status != 200:
-            raise ApsaraMQError('The ECS metadata service at %s answered HTTP %s when asked for %s' % (self.endpoint, status, what))
+            raise ApsaraMQError('The ECS metadata service at %s answered HTTP %s when asked for %s' % (self.endpoint, status, asked_for))
 
     def _request(self, method, path, headers=None):
         request_headers = dict(self._headers or {})

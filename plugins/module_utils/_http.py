@@ -44,7 +44,7 @@ class TransportError(ApsaraMQError):
     """
 
     def __init__(self, message, cause, retryable=False, request_sent=False):
-        super(TransportError, self).__init__(message, retryable)
+        super(TransportError, self).__init__(message, retryable, not_carried_out=not request_sent)
         self.cause = cause
         self.request_sent = request_sent
 
@@ -87,6 +87,20 @@ def host_and_port(parts, default_port):
     if not _HOST.match(parts.hostname or '') or port == 0 or parts.netloc.endswith(':'):
         return None
     return parts.hostname, port or default_port
+
+
+def parse_endpoint(endpoint):
+    """``(base_url, host)`` for ``host``, ``host:port`` or an http(s) URL; https when no scheme is given."""
+    text = (endpoint or '').strip()
+    try:
+        parts = urlsplit(text if '://' in text else 'https://' + text)
+        usable = (parts.scheme in ('http', 'https') and host_and_port(parts, None) is not None and parts.path in ('', '/')
+                  and not parts.query and not parts.fragment and '@' not in parts.netloc)
+    except ValueError:  # brackets that enclose no IPv6 address
+        usable = False
+    if not usable:
+        raise ApsaraMQError("endpoint %r is not a host, host:port or http(s)://host[:port] URL" % (without_user_info(text, '***@'),))
+    return '%s://%s' % (parts.scheme, parts.netloc), parts.netloc
 
 
 def _tls_context(validate_certs, ca_bundle):
@@ -222,10 +236,10 @@ class HttpEndpoint:
         self._idle = []
         self._idle_lock = threading.Lock()
 
-    def request(self, method, target, headers, what, max_bytes):
+    def request(self, method, target, headers, request_name, max_bytes):
         """The answer to one request for ``target`` (path and query), sent once and read whole within the timeout and ``max_bytes``.
 
-        ``what`` names the request in messages. Raises TransportError when no complete answer came, ApsaraMQError when it is too large.
+        ``request_name`` names the request in messages. Raises TransportError when no complete answer came, ApsaraMQError when it is too large.
         """
         if self._proxy and not self._https:
             target = self.base_url + target  # a forward proxy takes the whole URL
@@ -241,7 +255,7 @@ class HttpEndpoint:
                 # would repeat the nonce, which the service refuses, and go uncounted).
                 connection.request(method, target, headers=headers)
                 response = connection.getresponse()
-                body = self._read_body(what, response, max_bytes)
+                body = self._read_body(request_name, response, max_bytes)
             finally:
                 timed_out = deadline.end()
             if timed_out:  # an answer without Content-Length looks whole when the deadline ends it
@@ -250,7 +264,7 @@ class HttpEndpoint:
             connection.close()
             if not isinstance(exc, Exception) or (isinstance(exc, ApsaraMQError) and not timed_out):
                 raise
-            raise self._failure(what, exc, request_sent, timed_out)
+            raise self._failure(request_name, exc, request_sent, timed_out)
         self._give_back(connection, response)
         return HttpAnswer(response.status, response.headers, body)
 
@@ -281,10 +295,10 @@ class HttpEndpoint:
         connection._create_connection = deadline.open_socket  # pylint: disable=protected-access
         connection.connect()
 
-    def _read_body(self, what, response, max_bytes):
+    def _read_body(self, request_name, response, max_bytes):
         declared = response.getheader('Content-Length', '')
         if declared.isdigit() and int(declared) > max_bytes:
-            raise self._too_large(what, declared + ' bytes', max_bytes)
+            raise self._too_large(request_name, declared + ' bytes', max_bytes)
         chunks, size = [], 0
         while True:
             chunk = response.read(_CHUNK_BYTES)
@@ -293,7 +307,7 @@ class HttpEndpoint:
             chunks.append(chunk)
             size += len(chunk)
             if size > max_bytes:
-                raise self._too_large(what, 'more than %d bytes' % max_bytes, max_bytes)
+                raise self._too_large(request_name, 'more than %d bytes' % max_bytes, max_bytes)
         if response.length:  # http.client ends a read short of Content-Length quietly
             raise IncompleteRead(b''.join(chunks), response.length)
         return b''.join(chunks)
@@ -305,11 +319,11 @@ class HttpEndpoint:
                 return
         connection.close()
 
-    def _too_large(self, what, size, max_bytes):
+    def _too_large(self, request_name, size, max_bytes):
         return ApsaraMQError('%s: %s answered with %s, more than the %s an answer of this API can be; check endpoint and proxy'
-                             % (what, self.base_url, size, _size_text(max_bytes)))
+                             % (request_name, self.base_url, size, _size_text(max_bytes)))
 
-    def _failure(self, what, exc, request_sent, timed_out):
+    def _failure(self, request_name, exc, request_sent, timed_out):
         """The one-line error for an exception of http.client, ssl or socket; all but TLS and proxy failures may pass on another attempt.
 
         ``timed_out``: the deadline ended the attempt, whatever exception that caused.
@@ -317,7 +331,7 @@ class HttpEndpoint:
         cause = _cause(exc)
         if timed_out or isinstance(exc, socket.timeout):
             return TransportError('No answer from %s to %s within %s seconds; check network access to the endpoint, or raise timeout'
-                                  % (self.base_url, what, self._timeout), 'timed out', True, request_sent)
+                                  % (self.base_url, request_name, self._timeout), 'timed out', True, request_sent)
         if isinstance(exc, ssl.SSLCertVerificationError):
             return TransportError('TLS verification of %s failed (%s); check the endpoint, or trust its CA with ca_bundle'
                                   % (self.base_url, cause), cause, False, request_sent)
@@ -330,7 +344,7 @@ class HttpEndpoint:
                                   % (self._proxy.display, self.base_url, cause), cause)
         if isinstance(exc, IncompleteRead):
             return TransportError('The answer of %s to %s broke off before its end (%s); check network access and proxy'
-                                  % (self.base_url, what, cause), cause, True, request_sent)
+                                  % (self.base_url, request_name, cause), cause, True, request_sent)
         if isinstance(exc, (OSError, HTTPException)):
             return TransportError('Could not connect to %s (%s); check region or endpoint, proxy settings and network access'
                                   % (self.base_url, cause), cause, True, request_sent)

@@ -16,6 +16,19 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._pages impor
 API_VERSION = '2020-04-20'
 MAX_PAGE_SIZE = 100
 MAX_SN_BYTES = 128
+# "What the request names does not exist", answered with HTTP 500, or 400 since the status-code notice: the code decides.
+NOT_FOUND_CODES = ('FindCaBySnError', 'FindDeviceBySnError')
+# The operations that change something, sent by POST as the official SDK sends them, and whether carrying one out twice
+# is harmless: a second registration of a CA is not (the reads, sent by GET, all are).
+REPEATABLE_WRITES = {
+    'RegisterCaCertificate': False,
+    'ActiveCaCertificate': True,
+    'InactivateCaCertificate': True,
+    'DeleteCaCertificate': True,
+    'ActiveDeviceCertificate': True,
+    'InactivateDeviceCertificate': True,
+    'DeleteDeviceCertificate': True,
+}
 
 # 100 pages of CAs: far above any instance's, and a server that never ends its pages cannot hold a task
 # (and the account's 500 calls per second) forever.
@@ -46,6 +59,11 @@ def data_object(body, action):
         raise ApsaraMQError('%s answered without a Data object (request ID %s); the response is not one this collection understands'
                             % (action, body.get('RequestId') or 'none'))
     return data
+
+
+def write(client, action, params):
+    """The answer of a write operation of REPEATABLE_WRITES; see AcsClient.call for what happens after a failure."""
+    return client.call(action, params, method='POST', repeatable=REPEATABLE_WRITES[action])
 
 
 def get_ca_certificate(client, instance_id, sn):

@@ -22,7 +22,8 @@ DEFAULT_BUDGET_SECONDS = 60.0
 BASE_DELAY_SECONDS = 0.5
 MAX_DELAY_SECONDS = 10.0
 
-RETRYABLE_CODES = frozenset(['Throttling', 'SystemOverFlow', 'ServiceUnavailable', 'InternalError'])
+THROTTLING_CODES = frozenset(['Throttling', 'SystemOverFlow'])
+RETRYABLE_CODES = THROTTLING_CODES | frozenset(['ServiceUnavailable', 'InternalError'])
 RETRYABLE_HTTP_STATUSES = frozenset([429, 500, 502, 503, 504])
 
 
@@ -35,6 +36,16 @@ def retryable_answer(code, http_status):
     if code:
         return code in RETRYABLE_CODES or code.startswith('Throttling.')
     return http_status in RETRYABLE_HTTP_STATUSES
+
+
+def refused_answer(code, http_status):
+    """Whether an error answer says that the request was not carried out: throttled, or refused with a 4xx status.
+
+    A 5xx answer (``InternalError``, ``ServiceUnavailable``, a gateway's page) leaves it open.
+    """
+    if code and (code in THROTTLING_CODES or code.startswith('Throttling.')):
+        return True
+    return 400 <= http_status < 500
 
 
 def retry_after_seconds(header_value):
@@ -50,7 +61,8 @@ class RetryPolicy:
     """Runs an attempt until it succeeds, fails for good, or ``retries`` extra attempts or the time budget are spent.
 
     An attempt fails retryably by raising an ApsaraMQError whose ``retryable`` is true; its ``retry_after``
-    (seconds, the server's wish) replaces the computed delay.
+    (seconds, the server's wish) replaces the computed delay. An attempt that is not ``repeatable`` is tried again only
+    after a failure that was ``not_carried_out``.
     """
 
     def __init__(self, retries=DEFAULT_RETRIES, budget=DEFAULT_BUDGET_SECONDS, base_delay=BASE_DELAY_SECONDS, max_delay=MAX_DELAY_SECONDS,
@@ -72,7 +84,7 @@ class RetryPolicy:
         ceiling = min(self._max_delay, self._base_delay * 2 ** (retry_number - 1))
         return self._uniform(0, ceiling)
 
-    def run(self, attempt, on_retry=None):
+    def run(self, attempt, on_retry=None, repeatable=True):
         """``attempt()``'s result; ``on_retry(error, retry_number, delay)`` is told of each retry before its wait.
 
         The error that ends the run says how many attempts were made when there was more than one.
@@ -83,7 +95,7 @@ class RetryPolicy:
             try:
                 return attempt()
             except ApsaraMQError as exc:
-                if not getattr(exc, 'retryable', False):
+                if not exc.retryable or not (repeatable or exc.not_carried_out):
                     raise
                 retry_number += 1
                 attempts = retry_number

@@ -19,9 +19,9 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors impo
 MIN_SECRET_CHARACTERS = 16
 
 
-def check_secret(value, what):
-    """Refuse ``value`` when it is too short to be masked safely; ``what`` names it (never the value) in the message."""
+def check_secret(value, name):
+    """Refuse ``value`` when it is too short to be masked safely; ``name`` names it (never the value) in the message."""
     if isinstance(value, str) and 0 < len(value) < MIN_SECRET_CHARACTERS:
         raise ApsaraMQError('%s is %d character%s long, too short to be a real one (at least %d; Alibaba Cloud access key secrets have 30): '
                             'a secret that short would be masked inside certificates and messages too'
-                            % (what, len(value), '' if len(value) == 1 else 's', MIN_SECRET_CHARACTERS))
+                            % (name, len(value), '' if len(value) == 1 else 's', MIN_SECRET_CHARACTERS))

@@ -15,12 +15,16 @@ __metaclass__ = type
 import base64
 import hashlib
 import hmac
+from collections import namedtuple
 
 from urllib.parse import quote
 
 ACS3 = 'ACS3-HMAC-SHA256'
 HMAC_SHA1 = 'HMAC-SHA1'
 SIGNATURE_ALGORITHMS = (ACS3, HMAC_SHA1)
+
+# What a request is signed with; ``source`` says where the keys came from, for messages.
+Credentials = namedtuple('Credentials', ['access_key_id', 'access_key_secret', 'security_token', 'source'])
 
 EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
 TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ'

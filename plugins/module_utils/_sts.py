@@ -13,6 +13,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors impo
 API_VERSION = '2015-04-01'
 DEFAULT_ENDPOINT = 'sts.aliyuncs.com'
 MIN_DURATION_SECONDS = 900
+DEFAULT_DURATION_SECONDS = 3600
 MAX_DURATION_SECONDS = 43200
 _KEY_FIELDS = ('AccessKeyId', 'AccessKeySecret', 'SecurityToken')
 
@@ -21,10 +22,10 @@ def regional_endpoint(region):
     return 'sts.%s.aliyuncs.com' % region
 
 
-def check_duration(duration, what):
+def check_duration(duration, name):
     if isinstance(duration, bool) or not isinstance(duration, int) or not MIN_DURATION_SECONDS <= duration <= MAX_DURATION_SECONDS:
         raise ApsaraMQError('%s must be a whole number of seconds from %d to %d, got %r'
-                            % (what, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, duration))
+                            % (name, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, duration))
 
 
 def assume_role(client, role_arn, session_name, duration, external_id=None):

@@ -315,8 +315,7 @@ error:
 
 import time
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate_info import ca_certificate_facts, check_request
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate_info import ca_certificate_facts, check_lookup
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
 
 
@@ -331,14 +330,10 @@ def main():
     )
     params = module.params
     with module.failing_cleanly():
-        check_request(params['instance_id'], params['sn'], params['max_concurrency'])
-        try:
-            certificates, warnings = ca_certificate_facts(
-                module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['sn'],
-                int(time.time() * 1000), params['max_concurrency'])
-        except CryptographyMissing as exc:
-            # Only a run with a certificate to parse needs cryptography, so only such a run fails without it.
-            module.require_library('cryptography', False, exc.import_error)
+        check_lookup(params['instance_id'], params['sn'], params['max_concurrency'])
+        certificates, warnings = ca_certificate_facts(
+            module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['sn'],
+            int(time.time() * 1000), params['max_concurrency'])
     for warning in warnings:
         module.warn(warning)
     module.exit_json(changed=False, certificates=certificates)

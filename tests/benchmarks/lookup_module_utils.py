@@ -16,18 +16,16 @@ import os
 import sys
 import time
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate_info import ca_certificate_facts, check_request
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import resolve_credentials
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate_info import ca_certificate_facts, check_lookup
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import Connection
 
 MAX_CONCURRENCY = 16  # the module's default
 
 
 def main():
     endpoint, instance_id, sn = sys.argv[1:4]
-    check_request(instance_id, [sn], MAX_CONCURRENCY)
-    client = AcsClient('http://' + endpoint, API_VERSION, resolve_credentials({}, os.environ), max_connections=MAX_CONCURRENCY)
+    check_lookup(instance_id, [sn], MAX_CONCURRENCY)
+    client = Connection({'endpoint': 'http://' + endpoint}, os.environ).onsmqtt_client(max_connections=MAX_CONCURRENCY)
     certificates, warnings = ca_certificate_facts(client, instance_id, [sn], int(time.time() * 1000), MAX_CONCURRENCY)
     print(json.dumps({'certificates': certificates, 'warnings': warnings}))
 

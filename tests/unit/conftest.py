@@ -47,7 +47,7 @@ class RunningEmulator:
         self.ca_file = ca_file  # TLS mode: the CA to trust (DIR/ca.pem)
 
     def requests_log(self):
-        """{"count": N, "requests": [{"action", "algorithm", "access_key_id", "nonce", "status", "code", "fault", "metadata_token"}, ...]}"""
+        """{"count": N, "requests": [{"action", "method", "algorithm", "access_key_id", "nonce", "status", "code", "fault", "metadata_token"}, ...]}"""
         return self._control('GET', 'requests')
 
     def reset(self):
@@ -322,3 +322,24 @@ def forward_proxy():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope='session')
+def emulator_keys():
+    """The emulator's default access key (see tests/emulator/README.md), as the client signs with it."""
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import Credentials
+    return Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'the emulator')
+
+
+@pytest.fixture
+def acs_client(emulator_keys):
+    """Factory: acs_client(endpoint, credentials=emulator_keys, signature_algorithm=ACS3, **settings) -> an onsmqtt AcsClient,
+    with the connection options' defaults (timeout, retries) for whatever ``settings`` does not say."""
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import DEFAULTS
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION, NOT_FOUND_CODES
+
+    def new_client(endpoint, credentials=emulator_keys, signature_algorithm=DEFAULTS['signature_algorithm'], **settings):
+        settings = dict({'timeout': DEFAULTS['timeout'], 'retries': DEFAULTS['retries'], 'not_found_codes': NOT_FOUND_CODES}, **settings)
+        return AcsClient(endpoint, API_VERSION, credentials, signature_algorithm, **settings)
+    return new_client

@@ -11,11 +11,32 @@ import os
 
 import pytest
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import CredentialResolver, resolve_credentials
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import Connection
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import CredentialResolver
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 
 NO_OPTIONS = {'access_key_id': None, 'access_key_secret': None, 'security_token': None}
 KEYS_OPTIONS = {'access_key_id': 'option-id', 'access_key_secret': 'option-access-key-secret'}
+
+
+def new_resolver(options, environ, warn=None):
+    """A resolver as a Connection makes it: the options' defaults applied, STS clients from the connection.
+
+    ``clients``: the clients it made, for the tests that no request was sent.
+    """
+    connection = Connection(options, environ, warn)
+    clients = []
+
+    def new_client(*args):
+        clients.append(connection.new_client(*args))
+        return clients[-1]
+    resolver = CredentialResolver(connection.options, environ, new_client, warn)
+    resolver.clients = clients
+    return resolver
+
+
+def resolve_credentials(options, environ):
+    return new_resolver(options, environ).resolve()
 
 
 def test_options_win_over_the_environment():
@@ -98,7 +119,7 @@ def write_config(directory, profiles, current='dev', mode=0o600, raw=None):
 
 def resolver_for(params=None, environ=None):
     warnings = []
-    resolver = CredentialResolver(dict(NO_OPTIONS, **(params or {})), dict(HERMETIC, **(environ or {})), warnings.append)
+    resolver = new_resolver(dict(NO_OPTIONS, **(params or {})), dict(HERMETIC, **(environ or {})), warnings.append)
     return resolver, warnings
 
 
@@ -264,7 +285,7 @@ def test_a_metadata_endpoint_variable_that_is_no_endpoint_fails_in_one_line(endp
      'The security token of the environment variables is 3 characters long, too short to be a real one (at least 16;'),
 ])
 def test_a_secret_too_short_to_mask_is_refused_whatever_its_source(environ, message):
-    resolver = CredentialResolver(NO_OPTIONS, environ)
+    resolver = new_resolver(NO_OPTIONS, environ)
     with pytest.raises(ApsaraMQError) as failure:
         resolver.resolve()
     assert str(failure.value).startswith(message)

@@ -17,11 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION
 
 KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
 INSTANCE = 'post-cn-emulator01'
@@ -108,9 +106,9 @@ def test_concurrent_callers_each_keep_a_connection_no_more(keep_alive_server, no
     assert len(server.ports) == 120 and len(set(server.ports)) <= 4
 
 
-def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_failure(keep_alive_server, no_proxy_environment):
+def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_failure(keep_alive_server, no_proxy_environment, acs_client):
     server = keep_alive_server(hang_up=True)
-    client = AcsClient(server.url, API_VERSION, KEYS, retries=0)
+    client = acs_client(server.url, KEYS, retries=0)
     for dummy in range(3):
         assert client.call('ListCaCertificate', LIST_ONE) == {'RequestId': 'R-KEEP'}
         # Idle means closed before the next request: one closed as it goes out may have been read, and costs a retry.
@@ -136,32 +134,32 @@ def test_a_failed_connect_says_nothing_was_sent(no_proxy_environment):
 
 
 @pytest.mark.parametrize('algorithm', ['ACS3-HMAC-SHA256', 'HMAC-SHA1'])
-def test_an_http_endpoint_through_an_explicit_proxy_with_credentials(emulator, forward_proxy, no_proxy_environment, algorithm):
+def test_an_http_endpoint_through_an_explicit_proxy_with_credentials(emulator, forward_proxy, no_proxy_environment, algorithm, acs_client):
     proxy = forward_proxy.url.replace('http://', 'http://squid%20user:p%40ss@')
-    client = AcsClient(emulator.url, API_VERSION, KEYS, signature_algorithm=algorithm, proxy=proxy)
+    client = acs_client(emulator.url, KEYS, signature_algorithm=algorithm, proxy=proxy)
     assert client.call('ListCaCertificate', LIST_ONE)['Data']
     method, target, authorization = forward_proxy.log[-1]
     assert method == 'GET' and target.startswith(emulator.url + '/?')
     assert authorization == 'Basic ' + base64.b64encode(b'squid user:p@ss').decode()
 
 
-def test_an_https_endpoint_through_a_proxy_from_the_environment_is_tunnelled(start_emulator, forward_proxy, no_proxy_environment, tmp_path):
+def test_an_https_endpoint_through_a_proxy_from_the_environment_is_tunnelled(start_emulator, forward_proxy, no_proxy_environment, tmp_path, acs_client):
     server = start_emulator('--tls-dir', str(tmp_path))
     no_proxy_environment.setenv('HTTPS_PROXY', forward_proxy.url)
-    client = AcsClient(server.url, API_VERSION, KEYS, ca_bundle=str(server.ca_file))
+    client = acs_client(server.url, KEYS, ca_bundle=str(server.ca_file))
     for dummy in range(2):
         assert client.call('ListCaCertificate', LIST_ONE)['Data']
     # One tunnel for both requests: the TLS connection inside it is kept alive.
     assert forward_proxy.log == [('CONNECT', server.host_port, None)]
 
 
-def test_no_proxy_names_the_hosts_that_are_reached_directly(emulator, forward_proxy, no_proxy_environment):
+def test_no_proxy_names_the_hosts_that_are_reached_directly(emulator, forward_proxy, no_proxy_environment, acs_client):
     no_proxy_environment.setenv('HTTP_PROXY', forward_proxy.url)
     no_proxy_environment.setenv('NO_PROXY', 'example.com,127.0.0.1')
-    assert AcsClient(emulator.url, API_VERSION, KEYS).call('ListCaCertificate', LIST_ONE)['Data']
+    assert acs_client(emulator.url, KEYS).call('ListCaCertificate', LIST_ONE)['Data']
     assert forward_proxy.log == []
     no_proxy_environment.setenv('NO_PROXY', 'example.com')
-    assert AcsClient(emulator.url, API_VERSION, KEYS).call('ListCaCertificate', LIST_ONE)['Data']
+    assert acs_client(emulator.url, KEYS).call('ListCaCertificate', LIST_ONE)['Data']
     assert [entry[0] for entry in forward_proxy.log] == ['GET']
 
 
@@ -170,19 +168,19 @@ def test_the_environment_proxy_is_not_used_when_the_caller_says_so(emulator, no_
     assert _get(HttpEndpoint(emulator.url, timeout=5, environment_proxies=False)).status == 400  # unsigned, but answered
 
 
-def test_a_proxy_that_will_not_open_a_tunnel_is_one_line_and_not_retried(start_emulator, forward_proxy, no_proxy_environment, tmp_path):
+def test_a_proxy_that_will_not_open_a_tunnel_is_one_line_and_not_retried(start_emulator, forward_proxy, no_proxy_environment, tmp_path, acs_client):
     server = start_emulator('--tls-dir', str(tmp_path))
     server.stop()  # the proxy's CONNECT then fails: 502
-    client = AcsClient(server.url, API_VERSION, KEYS, proxy=forward_proxy.url, ca_bundle=str(server.ca_file))
+    client = acs_client(server.url, KEYS, proxy=forward_proxy.url, ca_bundle=str(server.ca_file))
     with pytest.raises(ApsaraMQError, match=r'^The proxy http://127\.0\.0\.1:\d+ refused or failed the request to https://127\.0\.0\.1:\d+ '
                                             r'\(Tunnel connection failed: 502 .*\); check proxy and HTTPS_PROXY$'):
         client.call('ListCaCertificate', LIST_ONE)
     assert client.attempts == 1
 
 
-def test_a_proxy_that_trickles_its_tunnel_answer_ends_within_the_timeout(emulator, forward_proxy, no_proxy_environment):
+def test_a_proxy_that_trickles_its_tunnel_answer_ends_within_the_timeout(emulator, forward_proxy, no_proxy_environment, acs_client):
     forward_proxy.trickle_connect = True
-    client = AcsClient(emulator.url.replace('http://', 'https://'), API_VERSION, KEYS, proxy=forward_proxy.url, timeout=1, retries=0)
+    client = acs_client(emulator.url.replace('http://', 'https://'), KEYS, proxy=forward_proxy.url, timeout=1, retries=0)
     started = time.monotonic()
     with pytest.raises(TransportError, match=r'^No answer from https://127\.0\.0\.1:\d+ to ListCaCertificate within 1 seconds; '):
         client.call('ListCaCertificate', LIST_ONE)
@@ -222,8 +220,8 @@ def test_an_unusable_ca_bundle_is_one_line(tmp_path):
             HttpEndpoint('https://127.0.0.1:1', timeout=5, ca_bundle=str(path))
 
 
-def test_https_to_a_plain_http_server_says_so_and_is_not_retried(emulator, no_proxy_environment):
-    client = AcsClient(emulator.url.replace('http://', 'https://'), API_VERSION, KEYS)
+def test_https_to_a_plain_http_server_says_so_and_is_not_retried(emulator, no_proxy_environment, acs_client):
+    client = acs_client(emulator.url.replace('http://', 'https://'), KEYS)
     with pytest.raises(TransportError, match=r'^TLS with https://127\.0\.0\.1:\d+ failed \(.*\); check that the endpoint speaks https'):
         client.call('ListCaCertificate', LIST_ONE)
     assert client.attempts == 1

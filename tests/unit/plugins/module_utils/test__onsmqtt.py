@@ -14,11 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import AcsClient
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import Credentials
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError, OutcomeUnknownError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import (
-    API_VERSION, CA_LISTING, check_sn, get_ca_certificate, list_ca_certificates, region_endpoint,
+    CA_LISTING, REPEATABLE_WRITES, check_sn, get_ca_certificate, list_ca_certificates, region_endpoint, write,
 )
 
 
@@ -71,36 +70,36 @@ def _instance_with(emulator, count, list_total):
 
 @pytest.mark.parametrize('list_total', ['items', 'pages'])
 @pytest.mark.parametrize('count, page_size, requests', [(0, 100, 1), (1, 100, 1), (250, 100, 3), (200, 100, 3), (7, 3, 3)])
-def test_pager_reads_until_a_short_or_empty_page_whatever_total_says(start_emulator, emulator, list_total, count, page_size, requests):
+def test_pager_reads_until_a_short_or_empty_page_whatever_total_says(start_emulator, emulator, list_total, count, page_size, requests, acs_client):
     server = start_emulator(fixtures=_instance_with(emulator, count, list_total))
-    answers = list_ca_certificates(AcsClient(server.url, API_VERSION, KEYS), INSTANCE, page_size)
+    answers = list_ca_certificates(acs_client(server.url, KEYS), INSTANCE, page_size)
     assert [data['Sn'] for data, dummy in answers] == ['sn-%04d' % number for number in range(count)]
     log = server.requests_log()
     assert log['count'] == requests and {entry['code'] for entry in log['requests']} == {None}
     assert all(request_id for dummy, request_id in answers)
 
 
-def test_pager_stops_when_the_server_ignores_page_no(canned_server):
+def test_pager_stops_when_the_server_ignores_page_no(canned_server, acs_client):
     page = {'RequestId': 'R1', 'Data': {'Total': 1, 'CaCertificateVOS': [{'Sn': 'same-%d' % number} for number in range(2)]}}
     url = canned_server(200, 'application/json', json.dumps(page).encode())
     with pytest.raises(ApsaraMQError, match=r'^ListCaCertificate returned CAs of an earlier page again on page 2 \(request ID R1\)$'):
-        list_ca_certificates(AcsClient(url, API_VERSION, KEYS), INSTANCE, page_size=2)
+        list_ca_certificates(acs_client(url, KEYS), INSTANCE, page_size=2)
 
 
 @pytest.mark.parametrize('body, message', [
     ({'RequestId': 'R2'}, r'^ListCaCertificate answered without a Data object \(request ID R2\)'),
     ({'RequestId': 'R3', 'Data': {'CaCertificateVOS': 'oops'}}, r'^ListCaCertificate answered with a CaCertificateVOS that is not a list'),
 ])
-def test_pager_refuses_answers_it_cannot_read(canned_server, body, message):
+def test_pager_refuses_answers_it_cannot_read(canned_server, body, message, acs_client):
     url = canned_server(200, 'application/json', json.dumps(body).encode())
     with pytest.raises(ApsaraMQError, match=message):
-        list_ca_certificates(AcsClient(url, API_VERSION, KEYS), INSTANCE)
+        list_ca_certificates(acs_client(url, KEYS), INSTANCE)
 
 
-def test_get_ca_certificate_without_data_is_refused(canned_server):
+def test_get_ca_certificate_without_data_is_refused(canned_server, acs_client):
     url = canned_server(200, 'application/json', b'{"RequestId": "R4", "Data": null}')
     with pytest.raises(ApsaraMQError, match=r'^GetCaCertificate answered without a Data object \(request ID R4\)'):
-        get_ca_certificate(AcsClient(url, API_VERSION, KEYS), INSTANCE, 'sn')
+        get_ca_certificate(acs_client(url, KEYS), INSTANCE, 'sn')
 
 
 class _EndlessPages(BaseHTTPRequestHandler):
@@ -133,16 +132,27 @@ def endless_pages():
 
 
 @pytest.mark.parametrize('page_size', [100, 2])
-def test_a_listing_that_never_ends_stops_after_max_pages_in_one_line(endless_pages, page_size):
+def test_a_listing_that_never_ends_stops_after_max_pages_in_one_line(endless_pages, page_size, acs_client):
     url = 'http://127.0.0.1:%d' % endless_pages.server_address[1]
     with pytest.raises(ApsaraMQError, match=r'^ListCaCertificate was still answering full pages after 100 pages of %d CAs \(request ID R100\), '
                        r'more than an instance holds; check endpoint and proxy$' % page_size):
-        list_ca_certificates(AcsClient(url, API_VERSION, KEYS), INSTANCE, page_size)
+        list_ca_certificates(acs_client(url, KEYS), INSTANCE, page_size)
     assert endless_pages.requests == CA_LISTING.max_pages == 100
 
 
-def test_an_answer_about_another_ca_is_refused(canned_server):
+def test_an_answer_about_another_ca_is_refused(canned_server, acs_client):
     answer = {'RequestId': 'R5', 'Data': {'Sn': 'attacker-chosen', 'CaName': 'x'}}
     url = canned_server(200, 'application/json', json.dumps(answer).encode())
     with pytest.raises(ApsaraMQError, match=r"^GetCaCertificate answered with the CA of SN 'attacker-chosen' when SN '001' was asked \(request ID R5\)"):
-        get_ca_certificate(AcsClient(url, API_VERSION, KEYS), INSTANCE, '001')
+        get_ca_certificate(acs_client(url, KEYS), INSTANCE, '001')
+
+
+@pytest.mark.parametrize('action', sorted(REPEATABLE_WRITES))
+def test_writes_are_posted_and_sent_again_after_a_5xx_only_when_carrying_them_out_twice_is_harmless(start_emulator, action, acs_client):
+    server = start_emulator()
+    server.inject(kind='unavailable')
+    client = acs_client(server.url)
+    with pytest.raises(OutcomeUnknownError if action == 'RegisterCaCertificate' else ApsaraMQError):
+        write(client, action, {'MqttInstanceId': INSTANCE, 'Sn': 'x'})  # the second attempt's answer does not matter here
+    log = server.requests_log()['requests']
+    assert [(entry['action'], entry['method']) for entry in log] == [(action, 'POST')] * (1 if action == 'RegisterCaCertificate' else 2)

@@ -18,10 +18,9 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import canonical_pem
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._client import decode_answer
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
-    acs3_headers, canonical_query, percent_encode, rpc_params,
+    Credentials, acs3_headers, canonical_query, percent_encode, rpc_params,
 )
 
 # Modest example counts: the whole file runs in a few seconds, within CI's budget.

@@ -12,9 +12,8 @@ import hashlib
 
 import pytest
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
-    EMPTY_BODY_SHA256, acs3_canonical_request, acs3_headers, acs3_signature, canonical_query, percent_encode,
+    EMPTY_BODY_SHA256, Credentials, acs3_canonical_request, acs3_headers, acs3_signature, canonical_query, percent_encode,
     rpc_params, rpc_signature, rpc_string_to_sign,
 )
 
