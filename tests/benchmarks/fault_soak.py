@@ -85,7 +85,8 @@ def run_module(url, args, sns):
     try:
         result = json.loads(process.stdout)
     except ValueError:
-        return 'dirty-failure', seconds, None, 'not one JSON document: %r' % process.stdout[-300:]
+        return 'dirty-failure', seconds, None, 'exit code %s, not one JSON document: %r; stderr %r' % (
+            process.returncode, process.stdout[-300:], process.stderr[-300:])
     message = result.get('msg', '')
     if process.returncode == 0 and not result.get('failed') and [facts['sn'] for facts in result['certificates']] == sns:
         return 'success', seconds, result['request_attempts'], ''
@@ -128,6 +129,8 @@ def main():
             attempts.append(attempt_count or 0)
             if outcome != 'success':
                 failures[same_for_every_run(message)[:160]] += 1
+            if outcome in ('dirty-failure', 'hang'):
+                print('run %d: %s: %s' % (number, outcome, message), file=sys.stderr, flush=True)
             if number % max(1, 100 // args.sns) == 0:
                 print('%d runs: %s' % (number, dict(outcomes)), file=sys.stderr, flush=True)
     except KeyboardInterrupt:
