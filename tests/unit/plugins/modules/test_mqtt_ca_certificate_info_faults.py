@@ -14,25 +14,30 @@ import time
 
 import pytest
 
-from ansible_collections.alibabacloud.apsaramq.tests.unit.plugins.modules.test_mqtt_ca_certificate_info import (
-    INSTANCE, KEYS, failure, run_module, warning_texts,
-)
-
+INSTANCE = 'post-cn-emulator01'
 SN = '00e0a1c0ffee000001'
 
 
-def lookup_args(server, **options):
-    return dict(KEYS, instance_id=INSTANCE, endpoint=server.url, sn=[SN], **options)
+@pytest.fixture
+def lookup_args(module_keys):
+    """Function: lookup_args(server, **options) -> the arguments of a lookup of SN with the emulator's keys."""
+    def args(server, **options):
+        return dict(module_keys, instance_id=INSTANCE, endpoint=server.url, sn=[SN], **options)
+    return args
 
 
-def succeeded(args):
-    result, process = run_module(args)
-    assert process.returncode == 0 and not result.get('failed'), result
-    assert [facts['sn'] for facts in result['certificates']] == [SN]
-    return result
+@pytest.fixture
+def succeeded(run_module):
+    """Function: succeeded(args) -> the result of a run that succeeds with the facts of SN."""
+    def run(args):
+        result, process = run_module(args)
+        assert process.returncode == 0 and not result.get('failed'), result
+        assert [facts['sn'] for facts in result['certificates']] == [SN]
+        return result
+    return run
 
 
-def test_three_throttled_answers_then_success(start_emulator):
+def test_three_throttled_answers_then_success(start_emulator, warning_texts, lookup_args, succeeded):
     server = start_emulator()
     server.inject(kind='throttling', count=3, retry_after_ms=20)
     result = succeeded(lookup_args(server))
@@ -47,9 +52,9 @@ def test_three_throttled_answers_then_success(start_emulator):
                for number, text in zip((1, 2, 3), retries))
 
 
-def test_unknown_sn_is_one_request_naming_find_ca_by_sn_error_and_the_request_id(start_emulator):
+def test_unknown_sn_is_one_request_naming_find_ca_by_sn_error_and_the_request_id(start_emulator, module_failure, warning_texts, lookup_args):
     server = start_emulator()
-    result = failure(dict(lookup_args(server), sn=['no-such-sn']))
+    result = module_failure(dict(lookup_args(server), sn=['no-such-sn']))
     log = server.requests_log()
     assert log['count'] == 1 and result['request_attempts'] == 1
     assert 'FindCaBySnError' in result['msg']
@@ -57,10 +62,10 @@ def test_unknown_sn_is_one_request_naming_find_ca_by_sn_error_and_the_request_id
     assert not [text for text in warning_texts(result) if 'retry' in text]
 
 
-def test_a_30_second_stall_fails_within_5_seconds_with_timeout_2_and_no_retries(start_emulator):
+def test_a_30_second_stall_fails_within_5_seconds_with_timeout_2_and_no_retries(start_emulator, module_failure, lookup_args):
     server = start_emulator('--fault', 'stall', '--stall-seconds', '30')
     started = time.monotonic()
-    result = failure(lookup_args(server, timeout=2, retries=0))
+    result = module_failure(lookup_args(server, timeout=2, retries=0))
     assert time.monotonic() - started < 5
     assert result['msg'] == 'SN %s: No answer from %s to GetCaCertificate within 2.0 seconds; check network access to the endpoint, or raise timeout' % (
         SN, server.url)
@@ -72,9 +77,9 @@ def test_a_30_second_stall_fails_within_5_seconds_with_timeout_2_and_no_retries(
     ('truncated', r'The answer of http://127\.0\.0\.1:\d+ to GetCaCertificate broke off before its end \(.*\); check network access and proxy'),
     ('html', r"GetCaCertificate: http://127\.0\.0\.1:\d+ answered HTTP 502 with text/html instead of a JSON object \('<html> <head><title>502 Bad Gateway"),
 ])
-def test_broken_answers_fail_in_one_line_without_retries(start_emulator, fault, message):
+def test_broken_answers_fail_in_one_line_without_retries(start_emulator, fault, message, module_failure, lookup_args):
     server = start_emulator('--fault', fault)
-    result = failure(lookup_args(server, retries=0))
+    result = module_failure(lookup_args(server, retries=0))
     assert re.fullmatch(r'SN %s: %s.*' % (SN, message), result['msg'])
     assert result['request_attempts'] == 1 and server.requests_log()['count'] == 1
 
@@ -86,7 +91,7 @@ def test_broken_answers_fail_in_one_line_without_retries(start_emulator, fault, 
     ('overflow', 'SystemOverFlow'),
     ('unavailable', 'ServiceUnavailable'),
 ])
-def test_broken_answers_succeed_on_the_retry(start_emulator, fault, cause):
+def test_broken_answers_succeed_on_the_retry(start_emulator, fault, cause, warning_texts, lookup_args, succeeded):
     server = start_emulator('--fault', fault)
     result = succeeded(lookup_args(server))
     assert result['request_attempts'] == 2
@@ -95,7 +100,7 @@ def test_broken_answers_succeed_on_the_retry(start_emulator, fault, cause):
     assert len(nonces) == 2 and nonces[0] != nonces[1]
 
 
-def test_dropped_kept_alive_connections_cost_a_counted_retry_never_a_reused_nonce(start_emulator, emulator):
+def test_dropped_kept_alive_connections_cost_a_counted_retry_never_a_reused_nonce(start_emulator, emulator, run_module, warning_texts, lookup_args):
     server = start_emulator()
     server.inject(random_percent=50, random_kinds=['drop'], seed=1)
     sns = [entry['data']['Sn'] for entry in emulator.fixtures['instances'][INSTANCE]['ca_certificates'][:4]]
@@ -108,20 +113,20 @@ def test_dropped_kept_alive_connections_cost_a_counted_retry_never_a_reused_nonc
     assert 0 < len(retries) <= log['count'] - len(sns)  # at most: Ansible shows a warning repeated word for word once
 
 
-def test_retries_run_out_with_the_last_error_and_the_attempt_count(start_emulator):
+def test_retries_run_out_with_the_last_error_and_the_attempt_count(start_emulator, module_failure, warning_texts, lookup_args):
     server = start_emulator()
     server.inject(kind='unavailable', count=10, retry_after_ms=10)
-    result = failure(lookup_args(server, retries=2))
+    result = module_failure(lookup_args(server, retries=2))
     assert result['error']['code'] == 'ServiceUnavailable'
     assert result['msg'].endswith('gave up after 3 attempts')
     assert result['request_attempts'] == 3 and server.requests_log()['count'] == 3
     assert len([text for text in warning_texts(result) if 'retry' in text]) == 2
 
 
-def test_every_result_reports_its_attempts(start_emulator):
+def test_every_result_reports_its_attempts(start_emulator, module_failure, lookup_args, succeeded):
     server = start_emulator()
     assert succeeded(lookup_args(server))['request_attempts'] == 1
-    assert failure(dict(lookup_args(server), instance_id=' '))['request_attempts'] == 0
+    assert module_failure(dict(lookup_args(server), instance_id=' '))['request_attempts'] == 0
 
 
 def fixtures_with_first_ca(emulator, **data):
@@ -131,15 +136,15 @@ def fixtures_with_first_ca(emulator, **data):
     return document
 
 
-def test_a_malformed_field_fails_in_one_line_with_the_request_id(start_emulator, emulator):
+def test_a_malformed_field_fails_in_one_line_with_the_request_id(start_emulator, emulator, module_failure, lookup_args):
     server = start_emulator(fixtures=fixtures_with_first_ca(emulator, ValidEnd='soon'))
-    result = failure(lookup_args(server))
+    result = module_failure(lookup_args(server))
     answered = server.requests_log()['requests'][0]
     assert re.fullmatch(r"The API answered with CA data this collection cannot read: .*ValidEnd.*'soon'.* \(request ID [0-9A-F-]{36}\)",
                         result['msg'])
     assert answered['status'] == 200 and result['request_attempts'] == 1
 
 
-def test_an_unknown_status_is_passed_through(start_emulator, emulator):
+def test_an_unknown_status_is_passed_through(start_emulator, emulator, lookup_args, succeeded):
     server = start_emulator(fixtures=fixtures_with_first_ca(emulator, Status='2'))
     assert succeeded(lookup_args(server))['certificates'][0]['status'] == '2'
