@@ -37,7 +37,7 @@ class FakeClient:
 
 @pytest.fixture
 def described(monkeypatch):
-    """Replaces describe_ca (certificates are test__certificate.py's business) and lists the SNs it was given."""
+    """Replaces describe_ca (certificates are test__ca_certificate.py's business) and lists the SNs it was given."""
     seen = []
 
     def fake_describe(data, request_id, now_ms):
