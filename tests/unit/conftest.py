@@ -7,6 +7,7 @@ import datetime
 import functools
 import http.client
 import json
+import os
 import pathlib
 import queue
 import select
@@ -343,3 +344,60 @@ def acs_client(emulator_keys):
         settings = dict({'timeout': DEFAULTS['timeout'], 'retries': DEFAULTS['retries'], 'not_found_codes': NOT_FOUND_CODES}, **settings)
         return AcsClient(endpoint, API_VERSION, credentials, signature_algorithm, **settings)
     return new_client
+
+
+MODULE_RUN_TIMEOUT_SECONDS = 60
+
+
+@pytest.fixture(scope='session')
+def hermetic_environment(tmp_path_factory):
+    """What every module run gets: an empty home (no ~/.aliyun/config.json) and, unless a test says otherwise, no question
+    to the ECS metadata service, which off ECS would cost a timeout."""
+    return {'HOME': str(tmp_path_factory.mktemp('home')), 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
+
+
+@pytest.fixture(scope='session')
+def run_module_file(hermetic_environment):
+    """Factory: run_module_file(path, args, environ=None) -> (result, process): the module in the file ``path`` run as Ansible
+    runs a module, a process of this Python with JSON arguments in and JSON out.
+
+    The process gets the hermetic environment with ``environ`` on top; its output is checked to be one JSON document and
+    nothing else.
+    """
+    def run(path, args, environ=None):
+        env = dict(hermetic_environment, PATH=os.environ['PATH'], PYTHONPATH=os.pathsep.join(sys.path))
+        env.update(environ or {})
+        process = subprocess.run([sys.executable, str(path)], input=json.dumps({'ANSIBLE_MODULE_ARGS': args}),
+                                 capture_output=True, text=True, timeout=MODULE_RUN_TIMEOUT_SECONDS, env=env, check=False)
+        assert process.stderr == '', process.stderr
+        result = json.loads(process.stdout)
+        assert 'module_stderr' not in result
+        return result, process
+    return run
+
+
+@pytest.fixture(scope='session')
+def module_file_failure(run_module_file):
+    """Factory: module_file_failure(path, args, environ=None) -> the result of a run of run_module_file that fails in one
+    line: exit code 1, a message without line breaks, no traceback."""
+    def fail(path, args, environ=None):
+        result, process = run_module_file(path, args, environ)
+        assert result['failed'] is True and process.returncode == 1
+        assert '\n' not in result['msg'] and 'exception' not in result
+        return result
+    return fail
+
+
+@pytest.fixture(scope='session')
+def module_keys(emulator_keys):
+    """The emulator's default access key (emulator_keys) as the module options that carry it."""
+    return {'access_key_id': emulator_keys.access_key_id, 'access_key_secret': emulator_keys.access_key_secret}
+
+
+@pytest.fixture(scope='session')
+def warning_texts():
+    """Function: warning_texts(result) -> the result's warnings as texts (ansible-core 2.19 and later return summaries
+    with the message inside)."""
+    def texts(result):
+        return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
+    return texts
