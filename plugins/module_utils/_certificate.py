@@ -16,7 +16,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import datetime
+import hashlib
 import re
 
 MS_PER_DAY = 86400000
@@ -25,6 +28,7 @@ _STATUS_NAMES = {'1': 'active', '0': 'inactive'}
 _DIGITS = re.compile(r'\A[0-9]+\Z')
 _LITERAL_LINE_BREAK = re.compile(r'\\r\\n|\\n')
 _MAX_VALUE_REPR = 40
+_FIRST_CERTIFICATE = re.compile(r'-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----', re.DOTALL)
 
 
 class CryptographyMissing(Exception):
@@ -54,6 +58,19 @@ def canonical_pem(text):
         raise TypeError('canonical_pem expects a str, got %s' % type(text).__name__)
     text = _LITERAL_LINE_BREAK.sub('\n', text).replace('\r\n', '\n').replace('\r', '\n').strip()
     return text + '\n' if text else None
+
+
+def sha256_fingerprint(pem):
+    """The SHA-256 fingerprint of the first certificate of ``pem``, as x509 facts show it (lowercase, colon-separated);
+    None when there is no readable certificate block. No parsing: a listing of many CAs is compared cheaply."""
+    block = _FIRST_CERTIFICATE.search(_LITERAL_LINE_BREAK.sub('\n', pem or ''))
+    if block is None:
+        return None
+    try:
+        der = base64.b64decode(''.join(block.group(1).split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return ':'.join('%02x' % byte for byte in bytearray(hashlib.sha256(der).digest()))
 
 
 def iso8601_utc(epoch_ms):

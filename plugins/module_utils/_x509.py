@@ -19,7 +19,7 @@ import traceback
 try:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa, x448, x25519
     from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
 except ImportError:
@@ -113,24 +113,24 @@ class ParsedCertificate:
 
 def describe_bundle(pem):
     """``(ParsedCertificate of the first certificate, its x509 facts)``; raises when the first certificate does not parse."""
-    certificate, count = _load_first_certificate(pem)
+    certificate, count = load_first_certificate(pem)
     parsed = ParsedCertificate(certificate)
     return parsed, _x509_facts(parsed, count)
 
 
 def describe_verification(pem, ca, registration_code):
     """The verification facts; ``ca`` is the CA's ParsedCertificate, or None when the CA did not parse."""
-    certificate = _load_first_certificate(pem)[0]
+    certificate = load_first_certificate(pem)[0]
     common_names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     common_name = common_names[0].value if common_names else None
     return {
         'common_name': common_name,
         'matches_registration_code': common_name is not None and common_name == registration_code,
-        'signed_by_ca': ca is not None and _is_signed_by(certificate, ca.public_key),
+        'signed_by_ca': ca is not None and is_signed_by(certificate, ca.public_key),
     }
 
 
-def _load_first_certificate(pem):
+def load_first_certificate(pem):
     """The first certificate of a PEM text and the number of certificate blocks it holds."""
     blocks = _CERTIFICATE_BLOCK.findall(pem)
     if not blocks:
@@ -156,7 +156,7 @@ def _x509_facts(parsed, certificates_in_pem):
         'public_key_type': key_type,
         'public_key_size': key_size,
         'is_ca': _is_ca(certificate),
-        'self_signed': subject == issuer and _is_signed_by(certificate, public_key),
+        'self_signed': subject == issuer and is_signed_by(certificate, public_key),
         'certificates_in_pem': certificates_in_pem,
     }
 
@@ -202,7 +202,7 @@ def _is_ca(certificate):
         return False
 
 
-def _is_signed_by(certificate, issuer_public_key):
+def is_signed_by(certificate, issuer_public_key):
     """True when the issuer's public key verifies the certificate's signature; False when it does not or cannot."""
     try:
         _verify_signature(issuer_public_key, certificate)

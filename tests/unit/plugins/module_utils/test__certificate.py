@@ -15,10 +15,11 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.hazmat.primitives import hashes
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _certificate, _x509
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import (
-    ApiFields, CryptographyMissing, canonical_pem, iso8601_utc, parsed_or_warning, status_name, x509_module,
+    ApiFields, CryptographyMissing, canonical_pem, iso8601_utc, parsed_or_warning, sha256_fingerprint, status_name, x509_module,
 )
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -249,3 +250,12 @@ def test_the_modules_own_pure_part_does_not_import_cryptography():
     listed = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
                             env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout
     assert listed.strip() == '[]'
+
+
+def test_the_sha256_fingerprint_of_the_first_certificate_is_the_x509_facts_one_without_parsing(pki):
+    expected = ':'.join('%02x' % byte for byte in pki.cas['ec'].fingerprint(hashes.SHA256()))
+    pem = pki.pem(pki.cas['ec'], pki.leaf)
+    assert sha256_fingerprint(pem) == expected
+    assert sha256_fingerprint(pem.replace('\n', '\\n')) == expected  # the API's literal line breaks
+    assert sha256_fingerprint('no certificate') is None and sha256_fingerprint(None) is None
+    assert sha256_fingerprint('-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----') is None

@@ -168,8 +168,8 @@ class PssParametersUnreadable:
 def test_pss_signature_verifies_where_cryptography_cannot_read_its_parameters(pki, variant):
     pki.skip_without_pss_signing()
     certificate = PssParametersUnreadable(pki.pss_variants[variant])
-    assert _x509._is_signed_by(certificate, pki.cas['rsa'].public_key()) is True
-    assert _x509._is_signed_by(certificate, pki.intermediate.public_key()) is False
+    assert _x509.is_signed_by(certificate, pki.cas['rsa'].public_key()) is True
+    assert _x509.is_signed_by(certificate, pki.intermediate.public_key()) is False
 
 
 # --- cryptography ------------------------------------------------------------------------------------
