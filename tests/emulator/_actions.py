@@ -4,7 +4,8 @@
 
 import dataclasses
 
-from _api import ONSMQTT_VERSION, get_ca_certificate, list_ca_certificate
+import _api
+from _api import ONSMQTT_VERSION
 from _errors import ApiError
 from _sts import STS_VERSION, assume_role, assume_role_with_oidc
 
@@ -25,8 +26,22 @@ class Action:
 
 ACTIONS = {
     ONSMQTT_VERSION: {
-        'GetCaCertificate': Action(get_ca_certificate, 'mq:GetCaCertificate', 'PermissionCheckFailed'),
-        'ListCaCertificate': Action(list_ca_certificate, 'mq:ListCaCertificate', 'PermissionCheckFailed'),
+        name: Action(handler, ram_action, 'PermissionCheckFailed') for name, handler, ram_action in (
+            ('GetCaCertificate', _api.get_ca_certificate, 'mq:GetCaCertificate'),
+            ('ListCaCertificate', _api.list_ca_certificate, 'mq:ListCaCertificate'),
+            ('GetRegisterCode', _api.get_register_code, 'mq:GetRegisterCode'),
+            ('RegisterCaCertificate', _api.register_ca_certificate, 'mq:RegisterCa'),
+            ('ActiveCaCertificate', _api.active_ca_certificate, 'mq:ActiveCaCertificate'),
+            # The RAM actions of the inactivate operations are not named after them.
+            ('InactivateCaCertificate', _api.inactivate_ca_certificate, 'mq:UnregisterCaCertificate'),
+            ('DeleteCaCertificate', _api.delete_ca_certificate, 'mq:DeleteCaCertificate'),
+            ('GetDeviceCertificate', _api.get_device_certificate, 'mq:GetDeviceCertificate'),
+            ('ListDeviceCertificate', _api.list_device_certificate, 'mq:ListDeviceCertificate'),
+            ('ListDeviceCertificateByCaSn', _api.list_device_certificate_by_ca_sn, 'mq:ListDeviceCertificateByCaSn'),
+            ('ActiveDeviceCertificate', _api.active_device_certificate, 'mq:ActiveDeviceCertificate'),
+            ('InactivateDeviceCertificate', _api.inactivate_device_certificate, 'mq:UnregisterDeviceCertificate'),
+            ('DeleteDeviceCertificate', _api.delete_device_certificate, 'mq:DeleteDeviceCertificate'),
+        )
     },
     STS_VERSION: {
         'AssumeRole': Action(assume_role, 'sts:AssumeRole', 'NoPermission'),

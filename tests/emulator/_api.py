@@ -2,13 +2,15 @@
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
 """The onsmqtt actions (2020-04-20) the emulator serves, and their parameter checks.
 
-A handler takes the call's parameters, the Emulator (for its fixtures) and the caller's Credential, and
-returns the answer without its RequestId; _actions.py lists the handlers.
+A handler takes the call's parameters, the Emulator (for its fixtures and its CertificateState) and the caller's
+Credential, and returns the answer without its RequestId; _actions.py lists the handlers.
 """
 
 import re
 
+from _certificates import epoch_ms, is_ca, issued_by, read_certificates, serial_hex, subject_common_name
 from _errors import ApiError
+from _state import ACTIVE, INACTIVE
 
 ONSMQTT_VERSION = '2020-04-20'
 SN_MAX_BYTES = 128
@@ -46,23 +48,135 @@ def _find_instance(fixtures, instance_id, credential):
     return instance
 
 
-def get_ca_certificate(params, emulator, credential):
+def _listing(params, emulator, credential, ca_sn_param=False):
+    """(instance ID, the fixtures' Instance, CA SN or None, page number, page size) of a list call."""
+    instance_id = _text_param(params, 'MqttInstanceId')
+    ca_sn = _text_param(params, 'CaSn', SN_MAX_BYTES) if ca_sn_param else None
+    page_no = _int_param(params, 'PageNo', 1)
+    page_size = _int_param(params, 'PageSize', 1, PAGE_SIZE_MAX)
+    return instance_id, _find_instance(emulator.fixtures, instance_id, credential), ca_sn, page_no, page_size
+
+
+def _page(items, items_key, instance, page_no, page_size):
+    start = (page_no - 1) * page_size
+    # The documentation contradicts itself on what Total counts; a fixture can pick either reading.
+    total = len(items) if instance.list_total == 'items' else -(-len(items) // page_size)
+    return {'Data': {'Total': total, 'PageNo': page_no, 'PageSize': page_size, items_key: items[start:start + page_size]}}
+
+
+# --- CA certificates -------------------------------------------------------------------------------------------------------
+def _ca_call(params, emulator, credential):
+    """(instance ID, SN) of a call about one CA."""
     instance_id = _text_param(params, 'MqttInstanceId')
     sn = _text_param(params, 'Sn', SN_MAX_BYTES)
-    ca = _find_instance(emulator.fixtures, instance_id, credential).find(sn)
-    if ca is None:
-        raise ApiError('FindCaBySnError')
-    return {'Data': ca}
+    _find_instance(emulator.fixtures, instance_id, credential)
+    return instance_id, sn
+
+
+def get_ca_certificate(params, emulator, credential):
+    instance_id, sn = _ca_call(params, emulator, credential)
+    return {'Data': emulator.certificates.ca(instance_id, sn)}
 
 
 def list_ca_certificate(params, emulator, credential):
+    instance_id, instance, _ca_sn, page_no, page_size = _listing(params, emulator, credential)
+    return _page(emulator.certificates.cas(instance_id), 'CaCertificateVOS', instance, page_no, page_size)
+
+
+def get_register_code(params, emulator, credential):
     instance_id = _text_param(params, 'MqttInstanceId')
-    page_no = _int_param(params, 'PageNo', 1)
-    page_size = _int_param(params, 'PageSize', 1, PAGE_SIZE_MAX)
+    return {'RegisterCode': _find_instance(emulator.fixtures, instance_id, credential).registration_code}
+
+
+def _first_certificate(params, name):
+    try:
+        return read_certificates(params[name])[0]
+    except ValueError as exc:
+        raise ApiError('ParameterFieldCheckFailed', f'{name} must be an X.509 certificate in PEM.') from exc
+
+
+def register_ca_certificate(params, emulator, credential):
+    """Registers a CA, active, after checking the verification certificate as the service does; answers its SN,
+    the CA certificate's serial number in hex."""
+    instance_id = _text_param(params, 'MqttInstanceId')
+    for name in ('CaName', 'CaContent', 'VerificationContent'):
+        _text_param(params, name)
     instance = _find_instance(emulator.fixtures, instance_id, credential)
-    cas = instance.ca_certificates
-    start = (page_no - 1) * page_size
-    # The documentation contradicts itself on what Total counts; a fixture can pick either reading.
-    total = len(cas) if instance.list_total == 'items' else -(-len(cas) // page_size)
-    page = {'Total': total, 'PageNo': page_no, 'PageSize': page_size, 'CaCertificateVOS': list(cas[start:start + page_size])}
-    return {'Data': page}
+    ca_certificate = _first_certificate(params, 'CaContent')
+    if not is_ca(ca_certificate):
+        raise ApiError('ParameterFieldCheckFailed', 'CaContent: the (first) certificate is not a CA certificate (basicConstraints CA:TRUE).')
+    verification = _first_certificate(params, 'VerificationContent')
+    if subject_common_name(verification) != instance.registration_code or not issued_by(verification, ca_certificate):
+        raise ApiError('RegisterCodeError')
+    sn = serial_hex(ca_certificate.serial_number)
+    emulator.certificates.add_ca(instance_id, {
+        'RegistrationCode': instance.registration_code,
+        'CaName': params['CaName'],
+        'Sn': sn,
+        'CaContent': params['CaContent'],
+        'VerificationContent': params['VerificationContent'],
+        'ValidBegin': epoch_ms(ca_certificate.not_valid_before_utc),
+        'ValidEnd': epoch_ms(ca_certificate.not_valid_after_utc),
+        'Status': ACTIVE,
+    }, ca_certificate)
+    return {'Sn': sn}
+
+
+def active_ca_certificate(params, emulator, credential):
+    instance_id, sn = _ca_call(params, emulator, credential)
+    emulator.certificates.set_ca_status(instance_id, sn, ACTIVE)
+    return {'Sn': sn}
+
+
+def inactivate_ca_certificate(params, emulator, credential):
+    instance_id, sn = _ca_call(params, emulator, credential)
+    emulator.certificates.set_ca_status(instance_id, sn, INACTIVE)
+    return {'Sn': sn}
+
+
+def delete_ca_certificate(params, emulator, credential):
+    instance_id, sn = _ca_call(params, emulator, credential)
+    emulator.certificates.delete_ca(instance_id, sn)
+    return {'Sn': sn}
+
+
+# --- device certificates ---------------------------------------------------------------------------------------------------
+def _device_call(params, emulator, credential):
+    """(instance ID, CA SN, device SN) of a call about one device certificate."""
+    instance_id = _text_param(params, 'MqttInstanceId')
+    ca_sn = _text_param(params, 'CaSn', SN_MAX_BYTES)
+    device_sn = _text_param(params, 'DeviceSn', SN_MAX_BYTES)
+    _find_instance(emulator.fixtures, instance_id, credential)
+    return instance_id, ca_sn, device_sn
+
+
+def get_device_certificate(params, emulator, credential):
+    return {'Data': emulator.certificates.device(*_device_call(params, emulator, credential))}
+
+
+def list_device_certificate(params, emulator, credential):
+    instance_id, instance, _ca_sn, page_no, page_size = _listing(params, emulator, credential)
+    return _page(emulator.certificates.devices(instance_id), 'DeviceCertificateVOS', instance, page_no, page_size)
+
+
+def list_device_certificate_by_ca_sn(params, emulator, credential):
+    instance_id, instance, ca_sn, page_no, page_size = _listing(params, emulator, credential, ca_sn_param=True)
+    return _page(emulator.certificates.devices(instance_id, ca_sn), 'DeviceCertificateVOS', instance, page_no, page_size)
+
+
+def active_device_certificate(params, emulator, credential):
+    instance_id, ca_sn, device_sn = _device_call(params, emulator, credential)
+    emulator.certificates.set_device_status(instance_id, ca_sn, device_sn, ACTIVE)
+    return {'DeviceSn': device_sn}
+
+
+def inactivate_device_certificate(params, emulator, credential):
+    instance_id, ca_sn, device_sn = _device_call(params, emulator, credential)
+    emulator.certificates.set_device_status(instance_id, ca_sn, device_sn, INACTIVE)
+    return {'DeviceSn': device_sn}
+
+
+def delete_device_certificate(params, emulator, credential):
+    instance_id, ca_sn, device_sn = _device_call(params, emulator, credential)
+    emulator.certificates.delete_device(instance_id, ca_sn, device_sn)
+    return {'DeviceSn': device_sn}

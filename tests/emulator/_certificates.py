@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""Real X.509 certificates for the fixtures and the TLS mode, made with `cryptography`."""
+"""Real X.509 certificates for the fixtures and the TLS mode, made with `cryptography`, and what the service reads off them."""
 
+import hashlib
 import ipaddress
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -20,6 +22,47 @@ LEAF_KEY_TYPE = 'ec'
 
 def to_pem(certificate):
     return certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
+def read_certificates(text):
+    """The certificates of a PEM text, in order; raises ValueError when it holds none."""
+    return x509.load_pem_x509_certificates(text.encode('utf-8'))
+
+
+def serial_hex(serial_number):
+    """A serial number as the service writes SNs: the hex of its DER integer (a leading 00 when the high bit is set)."""
+    return serial_number.to_bytes(serial_number.bit_length() // 8 + 1, 'big').hex()
+
+
+def epoch_ms(moment):
+    """A validity date as the API writes it: epoch milliseconds, as a string."""
+    return str(int(moment.timestamp()) * 1000)
+
+
+def subject_common_name(certificate):
+    """The subject's first CN, or None."""
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return names[0].value if names else None
+
+
+def fingerprint(certificate):
+    return hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def is_ca(certificate):
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def issued_by(certificate, issuer):
+    """Whether `issuer` signed `certificate` (issuer name and signature)."""
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 def _name(common_name):
@@ -76,10 +119,13 @@ class CertificateAuthority:
         )
         return CertificateAuthority(certificate, private_key)
 
-    def issue_leaf(self, common_name, validity, extensions=()):
-        """An end-entity certificate; returns (certificate, its private key)."""
-        private_key = KEY_GENERATORS[LEAF_KEY_TYPE]()
-        certificate = _build(_name(common_name), private_key.public_key(), self.certificate.subject, self.private_key, validity, extensions=extensions)
+    def issue_leaf(self, common_name, validity, extensions=(), serial_number=None, public_key=None):
+        """An end-entity certificate; returns (certificate, its private key), the key None when `public_key` is given.
+
+        Reusing one public key for many certificates is what makes thousands of device certificates quick to make."""
+        private_key = None if public_key else KEY_GENERATORS[LEAF_KEY_TYPE]()
+        subject_key = public_key or private_key.public_key()
+        certificate = _build(_name(common_name), subject_key, self.certificate.subject, self.private_key, validity, serial_number, extensions=extensions)
         return certificate, private_key
 
 

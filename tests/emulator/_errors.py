@@ -22,6 +22,10 @@ ERROR_CATALOGUE = {
     'MqttOwnerCheckError': (403, 'The instance does not belong to the account of the AccessKey.'),
     'PermissionCheckFailed': (403, 'You are not authorized to do this action. Please check the RAM policy.'),
     'FindCaBySnError': (400, 'Failed to find the CA by the SN. Please check sn is valid.'),
+    'FindDeviceBySnError': (400, 'Failed to find the device certificate by the SN. Please check sn is valid'),
+    'RegisterCodeError': (500, 'Register code error in verification certificate.'),
+    # The emulator's own choice: the documentation's table of RegisterCaCertificate's errors stops before this case.
+    'CaCertificateAlreadyExists': (400, 'The CA certificate is already registered on the instance.'),
     'RequestTooLarge': (413, 'The request body is too large.'),
     # STS (2015-04-01), worded as its API reference and error centre word them.
     'InvalidParameter.RoleArn': (400, 'The parameter RoleArn is wrongly formed.'),

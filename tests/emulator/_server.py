@@ -18,10 +18,12 @@ from _api import ONSMQTT_VERSION
 from _auth import NonceRegistry, authenticate, check_unsigned_call
 from _errors import ApiError, error_body
 from _faults import HTML_502_PAGE, FaultInjector, error_fault
-from _fixtures import PERMANENT_CREDENTIAL
+from _certificates import read_certificates
+from _default_fixtures import PERMANENT_CREDENTIAL
 from _keyring import Keyring
 from _metadata import PREFIX as METADATA_PREFIX, TOKEN_HEADER as METADATA_TOKEN_HEADER, MetadataService, MetadataSettings
 from _protocol import RPC_SIGNATURE_PARAMETERS, IncomingRequest, read_call
+from _state import CertificateState
 
 JSON_CONTENT_TYPE = 'application/json;charset=utf-8'
 MAX_BODY_BYTES = 1024 * 1024
@@ -92,6 +94,7 @@ class Emulator:
 
     def __init__(self, fixtures, cross_check=None, clock=time.time, faults=None, accept_unsigned=False, metadata=MetadataSettings()):
         self.fixtures = fixtures
+        self.certificates = CertificateState(fixtures)  # the CAs and device certificates as they stand, starting from the fixtures
         self.cross_check = cross_check  # optional second signature check, see _sdk_verifier
         self.clock = clock
         self.accept_unsigned = accept_unsigned  # --accept-unsigned: for benchmarks against clients that cannot sign
@@ -102,6 +105,7 @@ class Emulator:
         self.metadata = MetadataService(metadata, self.keys, clock)
 
     def reset(self):
+        self.certificates.reset()
         self.nonces.clear()
         self.request_log.clear()
         self.faults.reset()
@@ -234,6 +238,23 @@ def configure(request, what, apply):
         raise ApiError('ParameterFieldCheckFailed', f'{what} settings: {exc}') from exc
 
 
+def connect_device(request, emulator):
+    """A device connects to the instance's broker with a certificate: {"instance_id", "certificate"} (PEM, the first counts)."""
+    try:
+        spec = json.loads(request.body or b'{}')
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError('ParameterFieldCheckFailed', f'Connect: the body is no JSON object: {exc}') from exc
+    if not isinstance(spec, dict) or set(spec) != {'instance_id', 'certificate'} or not all(isinstance(value, str) for value in spec.values()):
+        raise ApiError('ParameterFieldCheckFailed', 'Connect: the body must be {"instance_id": "<instance ID>", "certificate": "<PEM>"}.')
+    if emulator.fixtures.instance(spec['instance_id']) is None:
+        raise ApiError('MqttInstanceNotFound')
+    try:
+        certificate = read_certificates(spec['certificate'])[0]
+    except ValueError as exc:
+        raise ApiError('ParameterFieldCheckFailed', 'Connect: "certificate" must be an X.509 certificate in PEM.') from exc
+    return Response(200, emulator.certificates.connect(spec['instance_id'], certificate, emulator.clock()))
+
+
 def configure_faults(request, emulator):
     return configure(request, 'Fault', emulator.faults.configure)
 
@@ -252,6 +273,7 @@ CONTROL_ROUTES = {
     f'{CONTROL_PREFIX}reset': {'POST': reset_emulator},
     f'{CONTROL_PREFIX}faults': {'GET': show_faults, 'POST': configure_faults},
     f'{CONTROL_PREFIX}metadata': {'GET': show_metadata, 'POST': configure_metadata},
+    f'{CONTROL_PREFIX}connect': {'POST': connect_device},
 }
 
 

@@ -13,7 +13,8 @@ import sys
 import threading
 
 from _faults import DEFAULT_STALL_SECONDS, FAULT_KINDS, FaultInjector, FaultSettings, FaultSpecError, check_percent, parse_fault_arg
-from _fixtures import FixtureError, FixtureStore, generate_default_fixtures, write_fixtures
+from _default_fixtures import MAX_BULK_DEVICES, generate_default_fixtures
+from _fixtures import FixtureError, FixtureStore, write_fixtures
 from _metadata import MODES, MetadataSettings, MetadataSettingsError
 from _sdk_verifier import SdkSignatureCheck, SdkUnavailable
 from _server import Emulator, EmulatorServer
@@ -30,6 +31,8 @@ def parse_args(argv):
     parser.add_argument('--port-file', metavar='PATH', help='write the port number to PATH once listening (removed again at exit)')
     parser.add_argument('--fixtures', metavar='PATH', help='serve this fixture file instead of freshly generated defaults')
     parser.add_argument('--write-fixtures', metavar='PATH', help='write freshly generated default fixtures to PATH and exit')
+    parser.add_argument('--device-certificates', type=int, default=0, metavar='N',
+                        help='generated fixtures: N more device certificates on post-cn-emulator01, for benchmarks (default: %(default)s)')
     parser.add_argument('--tls-dir', metavar='DIR', help='serve HTTPS; the throw-away CA to trust is written to DIR/ca.pem')
     parser.add_argument('--signature-verifier', choices=('own', 'sdk'), default='own',
                         help='"sdk": also recompute every signature with the official Alibaba Cloud SDK (default: %(default)s)')
@@ -54,6 +57,10 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.port is None and args.write_fixtures is None:
         parser.error('--port is required (0 picks a free port)')
+    if not 0 <= args.device_certificates <= MAX_BULK_DEVICES:
+        parser.error(f'--device-certificates must be from 0 to {MAX_BULK_DEVICES}')
+    if args.device_certificates and args.fixtures:
+        parser.error('--device-certificates applies to generated fixtures, not to a --fixtures file')
     try:
         args.fault_settings = fault_settings(args)
         args.metadata_settings = MetadataSettings(args.metadata_mode, args.metadata_role or None)
@@ -72,7 +79,7 @@ def fault_settings(args):
 
 
 def build_server(args):
-    fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures())
+    fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures(bulk_devices=args.device_certificates))
     cross_check = SdkSignatureCheck() if args.signature_verifier == 'sdk' else None
     ssl_context = tls_context(args.tls_dir, args.host) if args.tls_dir else None
     emulator = Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings), accept_unsigned=args.accept_unsigned,
@@ -133,7 +140,7 @@ def serve(args):
 def main(argv=None):
     args = parse_args(argv)
     if args.write_fixtures:
-        write_fixtures(generate_default_fixtures(), args.write_fixtures)
+        write_fixtures(generate_default_fixtures(bulk_devices=args.device_certificates), args.write_fixtures)
         return 0
     return serve(args)
 

@@ -47,3 +47,12 @@ def clocked_emulator(monkeypatch, emulator_fixtures_path):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def fresh_emulator(emulator):
+    """The session's emulator with its CAs and device certificates as the fixtures have them, put back after the test:
+    for tests that register, change or delete certificates (a reset also clears the request log, nonces and faults)."""
+    emulator.reset()
+    yield emulator
+    emulator.reset()

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2025, alibabacloud.apsaramq contributors
-"""Calls to a running emulator, signed by the collection's own signer (plugins/module_utils/_signing.py)."""
+"""Calls to a running emulator: signed by the collection's own signer (plugins/module_utils/_signing.py), or made by the
+official SDK (alibabacloud_onsmqtt20200420), an independent client."""
 
 import dataclasses
 import http.client
@@ -8,6 +9,9 @@ import json
 import ssl
 import time
 import uuid
+
+from alibabacloud_onsmqtt20200420.client import Client as OnsMqttClient
+from alibabacloud_tea_openapi import models as openapi_models
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import (
     ACS3, HMAC_SHA1, TIMESTAMP_FORMAT, acs3_headers, canonical_query, rpc_params,
@@ -71,15 +75,25 @@ def utc_timestamp(now=None):
     return time.strftime(TIMESTAMP_FORMAT, time.gmtime(time.time() if now is None else now))
 
 
-def api_call(server, action, params, keys=PERMANENT, algorithm=HMAC_SHA1, version=ONSMQTT_VERSION, now=None, nonce=None):
-    """A GET signed like the collection signs, at server time `now` (default: the real time)."""
+def api_call(server, action, params, keys=PERMANENT, algorithm=HMAC_SHA1, version=ONSMQTT_VERSION, now=None, nonce=None, method='GET'):
+    """A call signed like the collection signs, every parameter in the query string (also for POST, as the SDK sends writes),
+    at server time `now` (default: the real time)."""
     timestamp, nonce = utc_timestamp(now), nonce or uuid.uuid4().hex
     if algorithm == ACS3:
-        headers = acs3_headers('GET', server.host_port, params, action, version, keys, timestamp, nonce)
-        return http_request(server, 'GET', f'/?{canonical_query(params)}', headers)
-    return http_request(server, 'GET', f'/?{canonical_query(rpc_params("GET", params, action, version, keys, timestamp, nonce))}')
+        headers = acs3_headers(method, server.host_port, params, action, version, keys, timestamp, nonce)
+        return http_request(server, method, f'/?{canonical_query(params)}', headers)
+    return http_request(server, method, f'/?{canonical_query(rpc_params(method, params, action, version, keys, timestamp, nonce))}')
 
 
 def anonymous_call(server, action, params, version=STS_VERSION, **common):
     """An unsigned RPC GET, as the official library sends AssumeRoleWithOIDC: `common` adds Timestamp, SignatureNonce..."""
     return http_request(server, 'GET', f'/?{canonical_query({"Action": action, "Version": version, "Format": "JSON", **params, **common})}')
+
+
+def sdk_client(server, keys, signature_algorithm=None):
+    """The official SDK's client for `server` (over HTTP); signature_algorithm None signs ACS3-HMAC-SHA256, 'v2' HMAC-SHA1."""
+    config = openapi_models.Config(
+        endpoint=server.host_port, protocol='http', access_key_id=keys.access_key_id, access_key_secret=keys.access_key_secret,
+        security_token=keys.security_token, signature_algorithm=signature_algorithm,
+    )
+    return OnsMqttClient(config)

@@ -27,9 +27,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from alibabacloud_onsmqtt20200420 import models as onsmqtt_models
-from alibabacloud_onsmqtt20200420.client import Client as OnsMqttClient
-from alibabacloud_tea_openapi import models as openapi_models
 from alibabacloud_tea_openapi.exceptions import ClientException
+
+import emulator_client
 
 VERSION = '2020-04-20'
 INSTANCE = 'post-cn-emulator01'
@@ -262,11 +262,7 @@ def test_v3_official_runinstances_vector():
 
 # --- the official SDK is accepted --------------------------------------------------------------------
 def sdk_client(emulator, key, sdk_algorithm):
-    config = openapi_models.Config(
-        endpoint=emulator.host_port, protocol='http', access_key_id=key.access_key_id, access_key_secret=key.secret,
-        security_token=key.token, signature_algorithm=sdk_algorithm,
-    )
-    return OnsMqttClient(config)
+    return emulator_client.sdk_client(emulator, emulator_client.Keys(key.access_key_id, key.secret, key.token), sdk_algorithm)
 
 
 SDK_ALGORITHMS = [pytest.param(None, 'ACS3-HMAC-SHA256', id='v3'), pytest.param('v2', 'HMAC-SHA1', id='rpc')]
@@ -538,7 +534,8 @@ def test_unsigned_calls_act_as_the_default_key(start_emulator, emulator, credent
 
 # --- actions and their parameters --------------------------------------------------------------------
 def test_unknown_action_is_refused(emulator, algorithm):
-    assert_answer(call(emulator, algorithm, 'DeleteCaCertificate', GET_PARAMS), 404, 'InvalidAction.NotFound')
+    # The API has no operation that registers a device certificate: the broker does, on a device's first connection.
+    assert_answer(call(emulator, algorithm, 'RegisterDeviceCertificate', GET_PARAMS), 404, 'InvalidAction.NotFound')
 
 
 def test_unknown_version_is_refused(emulator, algorithm):
@@ -927,6 +924,31 @@ def test_allowed_actions_grant_exactly_the_actions_listed(start_emulator, emulat
     assert_answer(call(server, algorithm, 'GetCaCertificate', GET_PARAMS), 200)
     assert_answer(call(server, algorithm, 'ListCaCertificate', {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}), 403,
                   'PermissionCheckFailed')
+
+
+# The RAM action of each operation, as the API reference names it (the inactivate operations' are not named after them).
+RAM_ACTIONS = {
+    'GetCaCertificate': 'mq:GetCaCertificate', 'ListCaCertificate': 'mq:ListCaCertificate', 'GetRegisterCode': 'mq:GetRegisterCode',
+    'RegisterCaCertificate': 'mq:RegisterCa', 'ActiveCaCertificate': 'mq:ActiveCaCertificate',
+    'InactivateCaCertificate': 'mq:UnregisterCaCertificate', 'DeleteCaCertificate': 'mq:DeleteCaCertificate',
+    'GetDeviceCertificate': 'mq:GetDeviceCertificate', 'ListDeviceCertificate': 'mq:ListDeviceCertificate',
+    'ListDeviceCertificateByCaSn': 'mq:ListDeviceCertificateByCaSn', 'ActiveDeviceCertificate': 'mq:ActiveDeviceCertificate',
+    'InactivateDeviceCertificate': 'mq:UnregisterDeviceCertificate', 'DeleteDeviceCertificate': 'mq:DeleteDeviceCertificate',
+}
+
+
+def test_each_action_needs_its_own_ram_action(start_emulator, emulator):
+    keys = {action: Key(f'granted-only-{ram_action}', 'secret-of-a-ram-user') for action, ram_action in RAM_ACTIONS.items()}
+    credentials = [{'access_key_id': keys[action].access_key_id, 'access_key_secret': keys[action].secret, 'allowed_actions': [ram_action]}
+                   for action, ram_action in RAM_ACTIONS.items()]
+    server = start_emulator(fixtures=dict(emulator.fixtures, credentials=credentials))
+    actions = list(RAM_ACTIONS)
+    for action, other_action in zip(actions, actions[1:] + actions[:1]):
+        # Granted: the call gets as far as its parameters (all but the instance missing).
+        assert call(server, 'rpc', action, {'MqttInstanceId': INSTANCE}, key=keys[action]).body.get('Code') != 'PermissionCheckFailed'
+        denied = call(server, 'rpc', action, {'MqttInstanceId': INSTANCE}, key=keys[other_action])
+        assert_answer(denied, 403, 'PermissionCheckFailed')
+        assert RAM_ACTIONS[action] in denied.body['Message']
 
 
 @pytest.mark.parametrize('instance_id', ['post cn bad', 'post-cn/../x', 'x' * 65, INSTANCE + '\n'])
