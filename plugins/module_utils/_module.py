@@ -82,6 +82,15 @@ class ApsaraMQModule(AnsibleModule):
                 self.no_log_values.discard(self.params[name])
                 self.params[name] = HIDDEN
 
+    def take_secret(self, name):
+        """The value of a no_log option that the run's own code uses and no output ever carries (a private key, its
+        passphrase): taken out of the parameters and of the masking, so that a short one cannot mangle the result."""
+        value = self.params[name]
+        if value is not None:
+            self.no_log_values.discard(value)
+            self.params[name] = HIDDEN
+        return value
+
     def warn(self, warning):
         super(ApsaraMQModule, self).warn(one_line(warning))
 

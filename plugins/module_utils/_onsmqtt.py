@@ -89,3 +89,45 @@ def list_ca_certificates(client, instance_id, page_size=MAX_PAGE_SIZE):
                                 % (body.get('RequestId') or 'none'))
         return page, body.get('RequestId')
     return CA_LISTING.read(fetch_page, page_size)
+
+
+def _text_field(body, field, action):
+    value = body.get(field)
+    if not isinstance(value, str) or not value:
+        raise ApsaraMQError('%s answered without %s (request ID %s); the response is not one this collection understands'
+                            % (action, field, body.get('RequestId') or 'none'))
+    return value
+
+
+def get_register_code(client, instance_id):
+    """The instance's registration code, the common name a verification certificate must have."""
+    return _text_field(client.call('GetRegisterCode', {'MqttInstanceId': instance_id}), 'RegisterCode', 'GetRegisterCode')
+
+
+def register_ca_certificate(client, instance_id, name, ca_pem, verification_pem):
+    """The SN of the CA just registered; OutcomeUnknownError when the answer was lost (the client does not send it twice)."""
+    body = write(client, 'RegisterCaCertificate',
+                 {'MqttInstanceId': instance_id, 'CaName': name, 'CaContent': ca_pem, 'VerificationContent': verification_pem})
+    return _text_field(body, 'Sn', 'RegisterCaCertificate')
+
+
+def set_ca_status(client, instance_id, sn, active):
+    write(client, 'ActiveCaCertificate' if active else 'InactivateCaCertificate', {'MqttInstanceId': instance_id, 'Sn': sn})
+
+
+def delete_ca_certificate(client, instance_id, sn):
+    write(client, 'DeleteCaCertificate', {'MqttInstanceId': instance_id, 'Sn': sn})
+
+
+def count_device_certificates(client, instance_id, ca_sn):
+    """``(any, total)`` of the device certificates registered for a CA, from one page of size 1: whether there are any,
+    and the answer's Total when it is a count that agrees (None otherwise: the docs disagree on what it counts)."""
+    body = client.call('ListDeviceCertificateByCaSn', {'MqttInstanceId': instance_id, 'CaSn': ca_sn, 'PageNo': '1', 'PageSize': '1'})
+    data = data_object(body, 'ListDeviceCertificateByCaSn')
+    page = data.get('DeviceCertificateVOS') or []
+    if not isinstance(page, list):
+        raise ApsaraMQError('ListDeviceCertificateByCaSn answered with a DeviceCertificateVOS that is not a list (request ID %s)'
+                            % (body.get('RequestId') or 'none'))
+    total = data.get('Total')
+    agrees = isinstance(total, int) and not isinstance(total, bool) and total >= len(page) and (total > 0) == bool(page)
+    return bool(page), total if agrees and page else None

@@ -31,7 +31,7 @@ def load_ca_certificate(ca_pem):
     try:
         certificate = x509.load_first_certificate(ca_pem)[0]
     except Exception as exc:  # pylint: disable=broad-exception-caught  # cryptography's exception types vary by version
-        raise ApsaraMQError('ca_pem is not a PEM certificate (%s)' % (' '.join(str(exc).split()) or type(exc).__name__))
+        raise ApsaraMQError('ca_pem is not a PEM certificate (%s)' % (' '.join(str(exc).split()) or type(exc).__name__)) from None
     return certificate
 
 
@@ -86,7 +86,7 @@ def check_verification_pem(verification_pem, ca_certificate, registration_code):
     try:
         certificate = x509.load_first_certificate(verification_pem)[0]
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        raise ApsaraMQError('verification_pem is not a PEM certificate (%s)' % (' '.join(str(exc).split()) or type(exc).__name__))
+        raise ApsaraMQError('verification_pem is not a PEM certificate (%s)' % (' '.join(str(exc).split()) or type(exc).__name__)) from None
     common_names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     common_name = common_names[0].value if common_names else None
     if common_name != registration_code:

@@ -12,6 +12,7 @@ PAGE = ROOT / 'docs' / 'bad-inputs.md'
 SHORTHANDS = {
     'faults': 'unit/plugins/modules/test_mqtt_ca_certificate_info_faults.py',
     'module': 'unit/plugins/modules/test_mqtt_ca_certificate_info.py',
+    'lifecycle': 'unit/plugins/modules/test_mqtt_ca_certificate.py',
     'utils/': 'unit/plugins/module_utils/',
     'modules/': 'unit/plugins/modules/',
     'failures.yml': 'integration/targets/mqtt_ca_certificate_info/tasks/failures.yml',

@@ -1,0 +1,237 @@
+#!/usr/bin/python
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mqtt_ca_certificate
+short_description: Register, activate, inactivate and delete a CA certificate of an ApsaraMQ for MQTT instance
+version_added: 0.1.0
+description:
+  - Makes one CA certificate of an ApsaraMQ for MQTT instance registered and active or inactive (O(state=present)), or
+    not registered (O(state=absent)), changing only what differs.
+  - A CA is found by O(sn), or by the SHA-256 fingerprint of the first certificate of O(ca_pem) among the instance's CAs, so
+    that a task that registers a CA is idempotent without knowing the SN the service gives it.
+  - To register a CA, the service wants proof that the CA's key is held, a verification certificate whose common name is
+    the instance's registration code, signed by the CA's key. Given the key (O(ca_private_key) or O(ca_private_key_path)),
+    the module gets the code and makes that certificate itself, with a key of its own that nothing keeps. Given
+    O(verification_pem) instead, it checks the certificate before sending it.
+  - C(RegisterCaCertificate) is never sent twice for a CA. After an answer that may or may not have registered it (a
+    timeout, a broken connection, a 5xx answer), the module looks for the CA's fingerprint on the instance, and registers
+    again only when it is not there.
+  - Deleting a CA deletes the device certificates it issued that the broker registered. O(state=absent) refuses while
+    there are any, unless O(force=true).
+  - 'RAM actions the task needs: C(mq:GetCaCertificate) with O(sn), else C(mq:ListCaCertificate); to register,
+    C(mq:GetRegisterCode) and C(mq:RegisterCa); C(mq:ActiveCaCertificate) to activate, C(mq:UnregisterCaCertificate)
+    to inactivate; C(mq:DeleteCaCertificate) to delete, and C(mq:ListDeviceCertificateByCaSn) unless O(force=true).'
+author:
+  - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
+options:
+  instance_id:
+    description: ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
+    type: str
+    required: true
+    aliases: [mqtt_instance_id]
+  state:
+    description:
+      - V(present) registers the CA when the instance does not have it, and sets O(status) when given.
+      - V(absent) deletes the CA when the instance has it.
+    type: str
+    choices: [present, absent]
+    default: present
+  sn:
+    description:
+      - The serial number of a registered CA, as M(alibabacloud.apsaramq.mqtt_ca_certificate_info) returns it.
+      - With O(state=present), a SN that the instance does not have fails the task; to register a CA, give O(ca_pem) without O(sn).
+      - At least one of O(sn) and O(ca_pem) is required; given both, they must name the same CA.
+    type: str
+  ca_pem:
+    description:
+      - The CA certificate, PEM; when it holds several certificates, the first counts.
+      - Finds the CA among the instance's CAs by its SHA-256 fingerprint, and is what gets registered.
+    type: str
+  name:
+    description:
+      - The CA's name (C(CaName)), required to register it.
+      - The API cannot rename a CA; a registered CA with another name draws a warning and keeps its name.
+    type: str
+  status:
+    description:
+      - V(active) or V(inactive). Devices authenticate only with certificates of an active CA.
+      - When not given, a CA the module registers stays active (as the service registers it), and a registered one stays as it is.
+    type: str
+    choices: [active, inactive]
+  verification_pem:
+    description:
+      - A verification certificate to register the CA with, PEM; its common name must be the instance's registration code
+        (see the C(GetRegisterCode) API) and it must be signed by the CA's key. Checked before it is sent.
+      - Mutually exclusive with O(ca_private_key) and O(ca_private_key_path).
+    type: str
+  ca_private_key:
+    description:
+      - The CA's private key, PEM (RSA or EC), to make the verification certificate with. Never returned, logged or written.
+      - Mutually exclusive with O(ca_private_key_path) and O(verification_pem).
+    type: str
+  ca_private_key_path:
+    description:
+      - The same, read from this file on the host that runs the module.
+    type: path
+  ca_private_key_passphrase:
+    description: The passphrase of an encrypted O(ca_private_key) or O(ca_private_key_path). Never returned, logged or written.
+    type: str
+  force:
+    description:
+      - With O(state=absent), delete the CA even while device certificates it issued are registered; they are deleted with it.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - alibabacloud.apsaramq.connection
+  - alibabacloud.apsaramq.attributes
+attributes:
+  check_mode:
+    support: full
+    details: No write is sent; reads are, so that the result says what a real run would do.
+  diff_mode:
+    support: full
+    details: The CA's O(sn), O(name) and O(status) before and after; an empty dict when absent.
+  idempotent:
+    support: full
+    details: The CA is found by its content, so a second run finds what the first registered, and sends no write.
+requirements:
+  - cryptography
+notes:
+  - Only Enterprise Platinum (and Professional) edition instances have CA certificates.
+  - Requests per task, when nothing is to change, one C(GetCaCertificate) with O(sn), else one C(ListCaCertificate) page
+    per 100 CAs. Registering adds C(GetRegisterCode), C(RegisterCaCertificate) and one C(GetCaCertificate) for the facts
+    returned. A status change or a deletion adds its one write, and a deletion without O(force) one
+    C(ListDeviceCertificateByCaSn) page of one certificate.
+seealso:
+  - module: alibabacloud.apsaramq.mqtt_ca_certificate_info
+  - name: RegisterCaCertificate API reference
+    description: The API operation that registers a CA certificate.
+    link: https://www.alibabacloud.com/help/en/apsaramq-for-mqtt/developer-reference/api-onsmqtt-2020-04-20-registercacertificate
+"""
+
+EXAMPLES = r"""
+- name: Register the fleet's CA, the module making the verification certificate with the CA's key
+  alibabacloud.apsaramq.mqtt_ca_certificate:
+    instance_id: post-cn-7mz2d000000
+    name: fleet-2027
+    ca_pem: "{{ lookup('ansible.builtin.file', 'pki/fleet-2027.crt') }}"
+    ca_private_key_path: /etc/pki/fleet/fleet-2027.key
+    ca_private_key_passphrase: "{{ vault_fleet_ca_passphrase }}"
+  register: fleet_ca
+
+- name: Register a CA with a verification certificate made beforehand (CN = the instance's registration code)
+  alibabacloud.apsaramq.mqtt_ca_certificate:
+    instance_id: post-cn-7mz2d000000
+    name: fleet-2027
+    ca_pem: "{{ lookup('ansible.builtin.file', 'pki/fleet-2027.crt') }}"
+    verification_pem: "{{ lookup('ansible.builtin.file', 'pki/verification.crt') }}"
+
+- name: Lock out every device of a CA at once
+  alibabacloud.apsaramq.mqtt_ca_certificate:
+    instance_id: post-cn-7mz2d000000
+    sn: "00f26900ba87000000"
+    status: inactive
+
+- name: Let them in again
+  alibabacloud.apsaramq.mqtt_ca_certificate:
+    instance_id: post-cn-7mz2d000000
+    sn: "00f26900ba87000000"
+    status: active
+
+- name: Delete a CA that no device certificate depends on any more
+  alibabacloud.apsaramq.mqtt_ca_certificate:
+    instance_id: post-cn-7mz2d000000
+    sn: "00f26900ba87000000"
+    state: absent
+
+- name: Delete a CA and the device certificates registered for it
+  alibabacloud.apsaramq.mqtt_ca_certificate:
+    instance_id: post-cn-7mz2d000000
+    sn: "00f26900ba87000000"
+    state: absent
+    force: true
+"""
+
+RETURN = r"""
+certificate:
+  description:
+    - The CA as it stands after the task, with the keys and meanings of an element of RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates)
+      (C(sn), C(name), C(status), C(ca_pem), C(valid_end), C(days_remaining), C(x509), ...).
+    - V(null) when the CA is absent, and in check mode when the task would register it.
+  returned: always
+  type: dict
+  sample: {"sn": "00f26900ba87000000", "name": "fleet-2027", "status": "active", "days_remaining": 364}
+request_attempts:
+  description:
+    - How many HTTP requests the task sent to the API and to STS, retries included (see O(retries)).
+  returned: always
+  type: int
+  sample: 4
+error:
+  description: The API's error answer, when the task failed because of one.
+  returned: failed with an API error
+  type: dict
+  contains:
+    code:
+      description: The API's error code.
+      type: str
+      returned: always
+      sample: RegisterCodeError
+    message:
+      description: The API's error message.
+      type: str
+      returned: always
+      sample: Register code error in verification certificate.
+    request_id:
+      description: The request ID, for Alibaba Cloud support.
+      type: str
+      returned: always
+      sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
+    http_status:
+      description: The HTTP status of the answer.
+      type: int
+      returned: always
+      sample: 500
+"""
+
+import datetime
+
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_lifecycle import CaLifecycle, WantedCa, read_key_file
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+
+
+def main():
+    module = ApsaraMQModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            sn=dict(type='str'), ca_pem=dict(type='str'), name=dict(type='str'), status=dict(type='str', choices=['active', 'inactive']),
+            verification_pem=dict(type='str'), ca_private_key=dict(type='str', no_log=True), ca_private_key_path=dict(type='path'),
+            ca_private_key_passphrase=dict(type='str', no_log=True), force=dict(type='bool', default=False),
+        ),
+        required_one_of=[('sn', 'ca_pem')],
+        mutually_exclusive=[('verification_pem', 'ca_private_key', 'ca_private_key_path')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    key, passphrase = module.take_secret('ca_private_key'), module.take_secret('ca_private_key_passphrase')
+    with module.failing_cleanly():
+        ca_key = (key.encode('utf-8'), passphrase, 'ca_private_key') if key else read_key_file(params['ca_private_key_path'], passphrase)
+        wanted = WantedCa(params['state'], params['sn'], params['ca_pem'], params['name'], params['status'], params['verification_pem'], ca_key,
+                          params['force'])
+        lifecycle = CaLifecycle(module.onsmqtt_client, params['instance_id'], datetime.datetime.now(datetime.timezone.utc), module.check_mode)
+        changed, certificate, diff = lifecycle.ensure(wanted)
+    for warning in lifecycle.warnings:
+        module.warn(warning)
+    module.exit_json(changed=changed, certificate=certificate, diff=diff)
+
+
+if __name__ == '__main__':
+    main()

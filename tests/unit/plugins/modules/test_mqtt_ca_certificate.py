@@ -1,0 +1,206 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""mqtt_ca_certificate as Ansible runs it, against the emulator: every path, the requests each sends, every refusal."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+MODULE = 'mqtt_ca_certificate'
+INSTANCE = 'post-cn-emulator01'
+PASSPHRASE = 'fleet ca passphrase'
+WRITES = {'RegisterCaCertificate', 'ActiveCaCertificate', 'InactivateCaCertificate', 'DeleteCaCertificate'}
+
+
+class NewCa:
+    """A CA made for one test, that the emulator has never seen: its key (PEM, encrypted with PASSPHRASE) and certificate."""
+
+    def __init__(self, key, name='Test Fleet CA'):
+        self.key = key
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                            .not_valid_after(now + datetime.timedelta(days=365))
+                            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(key, hashes.SHA256()))
+        self.pem = self.certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+        self.key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.BestAvailableEncryption(PASSPHRASE.encode())).decode('ascii')
+        self.fingerprint = ':'.join('%02x' % byte for byte in self.certificate.fingerprint(hashes.SHA256()))
+
+    def verification_pem(self, code, signer=None):
+        """A verification certificate for ``code``, signed by this CA's key or ``signer``."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.timezone.utc)
+        certificate = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, code)]))
+                       .issuer_name(self.certificate.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+                       .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+                       .sign(signer or self.key, hashes.SHA256()))
+        return certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
+@pytest.fixture(scope='module')
+def new_cas():
+    """Factory: new_cas(kind) -> a NewCa with an RSA or EC key (RSA keys are slow to make, so a few are made once)."""
+    def make(kind='ec'):
+        return NewCa(rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == 'rsa' else ec.generate_private_key(ec.SECP384R1()))
+    return make
+
+
+@pytest.fixture
+def server(start_emulator):
+    """An emulator of this test's own: registrations change its state."""
+    return start_emulator()
+
+
+@pytest.fixture
+def ca_task(run_module, module_keys):
+    """Function: ca_task(server, check_mode=False, diff=False, **options) -> (result, actions sent): one run of the module."""
+    def run(server, check_mode=False, diff=False, **options):
+        before = server.requests_log()['count']  # not reset: that would forget the registrations too
+        args = dict(module_keys, instance_id=INSTANCE, endpoint=server.url, _ansible_check_mode=check_mode, _ansible_diff=diff, **options)
+        result, dummy = run_module(args, module=MODULE)
+        return result, [entry['action'] for entry in server.requests_log()['requests'][before:]]
+    return run
+
+
+@pytest.fixture
+def instance_cas(run_module, module_keys):
+    """Function: instance_cas(server) -> {sha256 fingerprint: facts} of every CA on the instance, through the info module."""
+    def cas(server):
+        result, dummy = run_module(dict(module_keys, instance_id=INSTANCE, endpoint=server.url))
+        assert not result.get('failed'), result
+        return dict((ca['x509']['fingerprints']['sha256'], ca) for ca in result['certificates'])
+    return cas
+
+
+@pytest.mark.parametrize('kind', ['rsa', 'ec'])
+def test_registering_with_the_cas_key_then_nothing_to_change(server, new_cas, ca_task, instance_cas, kind):
+    ca = new_cas(kind)
+    options = dict(name='fleet-' + kind, ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE)
+    result, actions = ca_task(server, diff=True, **options)
+    assert result['changed'] is True, result
+    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'GetCaCertificate']
+    certificate = result['certificate']
+    assert (certificate['name'], certificate['status'], certificate['x509']['fingerprints']['sha256']) == ('fleet-' + kind, 'active', ca.fingerprint)
+    assert certificate['verification']['matches_registration_code'] and certificate['verification']['signed_by_ca']
+    assert result['diff'] == {'before': {}, 'after': {'sn': certificate['sn'], 'name': 'fleet-' + kind, 'status': 'active'}}
+    assert result['request_attempts'] == 4
+    assert PASSPHRASE not in str(result) and 'PRIVATE KEY' not in str(result)
+    assert instance_cas(server)[ca.fingerprint]['sn'] == certificate['sn']
+
+    again, actions = ca_task(server, **options)
+    assert again['changed'] is False and actions == ['ListCaCertificate']
+    assert again['certificate']['sn'] == certificate['sn']
+
+
+def test_registering_with_a_key_file_and_a_verification_certificate(server, new_cas, ca_task, tmp_path, instance_cas):
+    ca = new_cas()
+    key_file = tmp_path / 'ca.key'
+    key_file.write_text(ca.key_pem)
+    result, dummy = ca_task(server, name='from-file', ca_pem=ca.pem, ca_private_key_path=str(key_file), ca_private_key_passphrase=PASSPHRASE)
+    assert result['changed'] and result['certificate']['name'] == 'from-file'
+
+    other = new_cas()
+    code = result['certificate']['registration_code']
+    result, actions = ca_task(server, name='with-verification', ca_pem=other.pem, verification_pem=other.verification_pem(code), status='inactive')
+    assert result['changed'] and result['certificate']['status'] == 'inactive'
+    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'InactivateCaCertificate', 'GetCaCertificate']
+    assert instance_cas(server)[other.fingerprint]['status'] == 'inactive'
+
+
+def test_check_mode_sends_no_write_and_says_what_a_run_would_do(server, new_cas, ca_task, instance_cas):
+    ca = new_cas()
+    result, actions = ca_task(server, check_mode=True, diff=True, name='checked', ca_pem=ca.pem, ca_private_key=ca.key_pem,
+                              ca_private_key_passphrase=PASSPHRASE)
+    assert result['changed'] is True and result['certificate'] is None
+    assert result['diff'] == {'before': {}, 'after': {'sn': None, 'name': 'checked', 'status': 'active'}}
+    assert actions == ['ListCaCertificate', 'GetRegisterCode']
+    assert ca.fingerprint not in instance_cas(server)
+
+
+def test_inactivate_and_activate_by_sn_one_read_and_one_write_each_then_nothing(server, ca_task):
+    sn = '00e0a1c0ffee000001'
+    for status, write in (('inactive', 'InactivateCaCertificate'), ('active', 'ActiveCaCertificate')):
+        result, actions = ca_task(server, check_mode=True, sn=sn, status=status)
+        assert result['changed'] is True and actions == ['GetCaCertificate']
+        result, actions = ca_task(server, diff=True, sn=sn, status=status)
+        assert result['changed'] is True and actions == ['GetCaCertificate', write]
+        assert result['certificate']['status'] == status and result['diff']['after']['status'] == status
+        assert result['diff']['before']['status'] != status
+        result, actions = ca_task(server, sn=sn, status=status)
+        assert result['changed'] is False and actions == ['GetCaCertificate']
+
+
+def test_another_name_draws_a_warning_and_changes_nothing(server, ca_task, warning_texts):
+    result, actions = ca_task(server, sn='00e0a1c0ffee000001', name='renamed')
+    assert result['changed'] is False and actions == ['GetCaCertificate']
+    assert "CA 00e0a1c0ffee000001 is named 'emulator-rsa2048-active', not 'renamed': the API cannot rename a CA, so its name stays" \
+        in warning_texts(result)
+
+
+def test_absent_deletes_once_and_a_missing_ca_is_no_change(server, new_cas, ca_task, instance_cas):
+    ca = new_cas()
+    sn = ca_task(server, name='to-delete', ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE)[0]['certificate']['sn']
+    result, actions = ca_task(server, check_mode=True, sn=sn, state='absent')
+    assert result['changed'] is True and 'DeleteCaCertificate' not in actions
+    result, actions = ca_task(server, diff=True, ca_pem=ca.pem, state='absent')
+    assert result['changed'] is True and result['certificate'] is None
+    assert actions == ['ListCaCertificate', 'ListDeviceCertificateByCaSn', 'DeleteCaCertificate']
+    assert result['diff'] == {'before': {'sn': sn, 'name': 'to-delete', 'status': 'active'}, 'after': {}}
+    assert ca.fingerprint not in instance_cas(server)
+    result, actions = ca_task(server, sn=sn, state='absent')
+    assert result['changed'] is False and actions == ['GetCaCertificate']
+
+
+@pytest.mark.parametrize('case, message', [
+    ('wrong key', "^ca_private_key is not the key of the CA in ca_pem: its public key differs from the certificate's$"),
+    ('wrong passphrase', '^ca_private_key cannot be decrypted with ca_private_key_passphrase, or is no PEM private key$'),
+    ('no passphrase', '^ca_private_key is encrypted: give its passphrase in ca_private_key_passphrase$'),
+    ('ca_pem no certificate', r'^ca_pem is not a PEM certificate \(no "BEGIN CERTIFICATE" block found\)$'),
+    ('sn and ca_pem differ', '^ca_pem and sn name different CAs: the CA of SN 00e0a1c0ffee000001 has another certificate'),
+    ('no name', '^name is required to register the CA of ca_pem, which the instance does not have yet$'),
+    ('unknown sn', '^The instance has no CA of SN no-such-sn; to register a CA, give its ca_pem without sn$'),
+    ('no verification', '^To register the CA of ca_pem, give ca_private_key or ca_private_key_path'),
+    ('verification for another code', "^verification_pem has the common name 'not-the-code'; the instance's registration code is"),
+    ('verification by another key', '^verification_pem is not signed by the key of the CA in ca_pem$'),
+    ('key and verification', r'^parameters are mutually exclusive: verification_pem\|ca_private_key\|ca_private_key_path$'),
+    ('neither sn nor ca_pem', '^one of the following is required: sn, ca_pem$'),
+    ('unreadable key file', '^Cannot read ca_private_key_path /nonexistent/ca.key: No such file or directory$'),
+])
+def test_every_refusal_is_one_line_without_a_write_or_a_secret(server, new_cas, module_failure, module_keys, case, message):
+    ca, other = new_cas(), new_cas()
+    code = server.fixtures['instances'][INSTANCE]['ca_certificates'][0]['data']['RegistrationCode']
+    register = dict(name='refused', ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE)
+    options = {
+        'wrong key': dict(register, ca_private_key=other.key_pem),
+        'wrong passphrase': dict(register, ca_private_key_passphrase='not the passphrase'),
+        'no passphrase': dict(register, ca_private_key_passphrase=None),
+        'ca_pem no certificate': dict(register, ca_pem='hello'),
+        'sn and ca_pem differ': dict(register, sn='00e0a1c0ffee000001'),
+        'no name': dict(register, name=None),
+        'unknown sn': dict(sn='no-such-sn', status='active'),
+        'no verification': dict(register, ca_private_key=None, ca_private_key_passphrase=None),
+        'verification for another code': dict(name='refused', ca_pem=ca.pem, verification_pem=ca.verification_pem('not-the-code')),
+        'verification by another key': dict(name='refused', ca_pem=ca.pem, verification_pem=ca.verification_pem(code, signer=other.key)),
+        'key and verification': dict(register, verification_pem=ca.verification_pem('x')),
+        'neither sn nor ca_pem': dict(name='refused'),
+        'unreadable key file': dict(register, ca_private_key=None, ca_private_key_path='/nonexistent/ca.key'),
+    }[case]
+    server.reset()
+    result = module_failure(dict(module_keys, instance_id=INSTANCE, endpoint=server.url, **dict((k, v) for k, v in options.items() if v is not None)),
+                            module=MODULE)
+    assert re.search(message, result['msg']), result['msg']
+    assert not WRITES.intersection(entry['action'] for entry in server.requests_log()['requests'])
+    assert PASSPHRASE not in str(result) and 'PRIVATE KEY' not in str(result)
