@@ -154,3 +154,11 @@ def x509_without_cryptography(monkeypatch, load_without_cryptography):
     monkeypatch.setitem(sys.modules, _x509.__name__, without)
     monkeypatch.setattr(sys.modules[package], name, without)
     return without
+
+
+@pytest.fixture
+def clean_emulator(emulator):
+    """The session's emulator with an empty request log, and its fault and metadata settings as started, before and after the test."""
+    emulator.reset()
+    yield emulator
+    emulator.reset()

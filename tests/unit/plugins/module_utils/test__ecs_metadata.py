@@ -27,14 +27,6 @@ KEY_FIELDS = ('AccessKeyId', 'AccessKeySecret', 'SecurityToken')
 SLACK_SECONDS = 1.0
 
 
-@pytest.fixture
-def metadata_service(emulator):
-    """The session's emulator as the metadata service, back to its start-up settings (and an empty request log) before and after."""
-    emulator.reset()
-    yield emulator
-    emulator.reset()
-
-
 def requests(server):
     """``(action, sent a session token)`` of each request the emulator got."""
     return [(entry['action'], entry['metadata_token']) for entry in server.requests_log()['requests']]
@@ -67,55 +59,54 @@ def test_a_metadata_endpoint_variable_that_is_no_endpoint_fails_in_one_line(endp
 # --- the role's keys ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('mode, token_sent', [('optional', True), ('required', True), ('unsupported', False)])
-def test_the_attached_role_and_its_keys_with_a_session_token_when_the_service_gives_one(metadata_service, mode, token_sent):
-    metadata_service.metadata(mode=mode)
-    role_name, answer = EcsMetadata(metadata_service.url).role_credentials()
+def test_the_attached_role_and_its_keys_with_a_session_token_when_the_service_gives_one(clean_emulator, mode, token_sent):
+    clean_emulator.metadata(mode=mode)
+    role_name, answer = EcsMetadata(clean_emulator.url).role_credentials()
     assert role_name == ECS_ROLE
     assert answer['AccessKeyId'].startswith('STS.') and all(answer[field] for field in KEY_FIELDS)
-    assert requests(metadata_service) == [('ECSMetadata.Token', False), ('ECSMetadata.RoleList', token_sent),
-                                          ('ECSMetadata.Credentials', token_sent)]
+    assert requests(clean_emulator) == [('ECSMetadata.Token', False), ('ECSMetadata.RoleList', token_sent), ('ECSMetadata.Credentials', token_sent)]
 
 
-def test_the_keys_are_those_the_service_hands_out(metadata_service):
+def test_the_keys_are_those_the_service_hands_out(clean_emulator):
     # The emulator's answer, read without the collection's code.
-    with urllib.request.urlopen('%s/latest/meta-data/ram/security-credentials/%s' % (metadata_service.url, ECS_ROLE), timeout=5) as served:
+    with urllib.request.urlopen('%s/latest/meta-data/ram/security-credentials/%s' % (clean_emulator.url, ECS_ROLE), timeout=5) as served:
         expected = json.load(served)
-    answer = EcsMetadata(metadata_service.url).role_credentials()[1]
+    answer = EcsMetadata(clean_emulator.url).role_credentials()[1]
     assert [answer[field] for field in KEY_FIELDS] == [expected[field] for field in KEY_FIELDS]
 
 
-def test_a_named_role_skips_the_role_list(metadata_service):
-    assert EcsMetadata(metadata_service.url).role_credentials(ECS_ROLE)[0] == ECS_ROLE
-    assert [action for action, dummy in requests(metadata_service)] == ['ECSMetadata.Token', 'ECSMetadata.Credentials']
+def test_a_named_role_skips_the_role_list(clean_emulator):
+    assert EcsMetadata(clean_emulator.url).role_credentials(ECS_ROLE)[0] == ECS_ROLE
+    assert [action for action, dummy in requests(clean_emulator)] == ['ECSMetadata.Token', 'ECSMetadata.Credentials']
 
 
-def test_a_named_role_that_is_not_attached_is_one_line(metadata_service):
+def test_a_named_role_that_is_not_attached_is_one_line(clean_emulator):
     with pytest.raises(ApsaraMQError) as failure:
-        EcsMetadata(metadata_service.url).role_credentials('other-role')
+        EcsMetadata(clean_emulator.url).role_credentials('other-role')
     assert not isinstance(failure.value, NoInstanceRole)
     assert str(failure.value) == ("The ECS metadata service at %s knows no RAM role 'other-role'; check ecs_role_name against the role "
-                                  "attached to the instance" % metadata_service.url)
+                                  "attached to the instance" % clean_emulator.url)
 
 
-def test_without_imdsv1_a_service_without_tokens_is_an_error(metadata_service):
-    metadata_service.metadata(mode='unsupported')
+def test_without_imdsv1_a_service_without_tokens_is_an_error(clean_emulator):
+    clean_emulator.metadata(mode='unsupported')
     with pytest.raises(ApsaraMQError) as failure:
-        EcsMetadata(metadata_service.url, tokenless_allowed=False).role_credentials()
+        EcsMetadata(clean_emulator.url, tokenless_allowed=False).role_credentials()
     assert str(failure.value) == ('The ECS metadata service at %s gave no session token (HTTP 404) and ALIBABA_CLOUD_IMDSV1_DISABLED '
-                                  'forbids the request without one' % metadata_service.url)
-    assert requests(metadata_service) == [('ECSMetadata.Token', False)]
+                                  'forbids the request without one' % clean_emulator.url)
+    assert requests(clean_emulator) == [('ECSMetadata.Token', False)]
 
 
 # --- no role to take keys from -----------------------------------------------------------------------
 
 @pytest.mark.parametrize('settings', [{'role': None}, {'mode': 'off'}], ids=['no role attached', 'no metadata service'])
-def test_without_an_attached_role_there_is_no_instance_role(metadata_service, settings):
-    metadata_service.metadata(**settings)
+def test_without_an_attached_role_there_is_no_instance_role(clean_emulator, settings):
+    clean_emulator.metadata(**settings)
     with pytest.raises(NoInstanceRole) as failure:
-        EcsMetadata(metadata_service.url).role_credentials()
-    assert failure.value.reason == 'no RAM role is attached to this ECS instance (metadata service %s)' % metadata_service.url
+        EcsMetadata(clean_emulator.url).role_credentials()
+    assert failure.value.reason == 'no RAM role is attached to this ECS instance (metadata service %s)' % clean_emulator.url
     assert str(failure.value) == ('No RAM role is attached to this ECS instance (metadata service %s); attach one, or use another '
-                                  'credential source' % metadata_service.url)
+                                  'credential source' % clean_emulator.url)
 
 
 def test_a_service_that_refuses_connections_is_no_instance_role():
@@ -139,11 +130,11 @@ def test_a_service_that_never_answers_is_given_up_after_the_timeout():
                                   'credential source' % endpoint)
 
 
-def test_no_proxy_sees_the_request(metadata_service, monkeypatch):
+def test_no_proxy_sees_the_request(clean_emulator, monkeypatch):
     for name in ('HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:%d' % closed_port())  # refuses: a request through it fails
-    assert EcsMetadata(metadata_service.url).role_credentials()[0] == ECS_ROLE
+    assert EcsMetadata(clean_emulator.url).role_credentials()[0] == ECS_ROLE
 
 
 # --- answers that are not the service's --------------------------------------------------------------

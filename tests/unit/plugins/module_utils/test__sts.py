@@ -36,13 +36,6 @@ def sts_client(emulator_keys):
     return new_client
 
 
-@pytest.fixture
-def sts(emulator):
-    """The session's emulator as STS, with an empty request log."""
-    emulator.reset()
-    return emulator
-
-
 def assert_keys_the_api_takes(keys, acs_client, server):
     key_id, secret, token = keys
     assert key_id.startswith('STS.') and secret and token
@@ -71,20 +64,20 @@ def test_any_other_duration_is_refused_naming_the_setting(duration):
 
 # --- AssumeRole --------------------------------------------------------------------------------------
 
-def test_assume_role_gives_temporary_keys_the_api_takes(sts, sts_client, acs_client, emulator_keys):
-    keys = assume_role(sts_client(sts.url), ROLE_ARN, 'ci-job-42', 900)
-    log = sts.requests_log()['requests']
+def test_assume_role_gives_temporary_keys_the_api_takes(clean_emulator, sts_client, acs_client, emulator_keys):
+    keys = assume_role(sts_client(clean_emulator.url), ROLE_ARN, 'ci-job-42', 900)
+    log = clean_emulator.requests_log()['requests']
     assert [(entry['action'], entry['algorithm'], entry['access_key_id']) for entry in log] == [
         ('AssumeRole', HMAC_SHA1, emulator_keys.access_key_id)]
-    assert_keys_the_api_takes(keys, acs_client, sts)
+    assert_keys_the_api_takes(keys, acs_client, clean_emulator)
 
 
-def test_temporary_keys_can_assume_a_role_in_turn(sts, sts_client, acs_client):
-    first = assume_role(sts_client(sts.url), ROLE_ARN, 'first', 900)
-    chained = assume_role(sts_client(sts.url, Credentials(first[0], first[1], first[2], 'the first role')), ROLE_ARN, 'second', 900, 'ext-id')
+def test_temporary_keys_can_assume_a_role_in_turn(clean_emulator, sts_client, acs_client):
+    first = assume_role(sts_client(clean_emulator.url), ROLE_ARN, 'first', 900)
+    chained = assume_role(sts_client(clean_emulator.url, Credentials(first[0], first[1], first[2], 'the first role')), ROLE_ARN, 'second', 900, 'ext-id')
     assert chained[0] != first[0]
-    assert sts.requests_log()['requests'][1]['access_key_id'] == first[0]
-    assert_keys_the_api_takes(chained, acs_client, sts)
+    assert clean_emulator.requests_log()['requests'][1]['access_key_id'] == first[0]
+    assert_keys_the_api_takes(chained, acs_client, clean_emulator)
 
 
 @pytest.mark.parametrize('session_name, duration, external_id, code', [
@@ -92,10 +85,10 @@ def test_temporary_keys_can_assume_a_role_in_turn(sts, sts_client, acs_client):
     ('ci-job-42', 899, None, 'InvalidParameter.DurationSeconds'),
     ('ci-job-42', 900, 'x', 'InvalidParameter.ExternalId'),
 ])
-def test_the_session_name_duration_and_external_id_are_sent(sts, sts_client, session_name, duration, external_id, code):
+def test_the_session_name_duration_and_external_id_are_sent(clean_emulator, sts_client, session_name, duration, external_id, code):
     # Each is sent as given: the service's own check refuses it.
     with pytest.raises(ApiError) as failure:
-        assume_role(sts_client(sts.url), ROLE_ARN, session_name, duration, external_id)
+        assume_role(sts_client(clean_emulator.url), ROLE_ARN, session_name, duration, external_id)
     assert (failure.value.code, failure.value.http_status) == (code, 400)
 
 
@@ -103,29 +96,29 @@ def test_the_session_name_duration_and_external_id_are_sent(sts, sts_client, ses
     ('acs:ram::%s:role/emulator-untrusted-role' % ACCOUNT, 'NoPermission', 403),
     ('acs:ram::%s:role/no-such-role' % ACCOUNT, 'EntityNotExist.Role', 404),
 ])
-def test_a_role_that_cannot_be_assumed_is_the_sts_error(sts, sts_client, role_arn, code, status):
+def test_a_role_that_cannot_be_assumed_is_the_sts_error(clean_emulator, sts_client, role_arn, code, status):
     with pytest.raises(ApiError) as failure:
-        assume_role(sts_client(sts.url), role_arn, 'ci-job-42', 900)
+        assume_role(sts_client(clean_emulator.url), role_arn, 'ci-job-42', 900)
     assert (failure.value.code, failure.value.http_status) == (code, status)
     assert str(failure.value).startswith('AssumeRole failed: %s: ' % code) and failure.value.request_id in str(failure.value)
 
 
 # --- AssumeRoleWithOIDC ------------------------------------------------------------------------------
 
-def test_assume_role_with_oidc_is_anonymous_and_gives_temporary_keys(sts, sts_client, acs_client):
-    keys = assume_role_with_oidc(sts_client(sts.url, None), OIDC_PROVIDER_ARN, OIDC_TOKEN, ROLE_ARN, 'ci-job-42', 3600)
-    assert [(entry['action'], entry['algorithm'], entry['access_key_id']) for entry in sts.requests_log()['requests']] == [
+def test_assume_role_with_oidc_is_anonymous_and_gives_temporary_keys(clean_emulator, sts_client, acs_client):
+    keys = assume_role_with_oidc(sts_client(clean_emulator.url, None), OIDC_PROVIDER_ARN, OIDC_TOKEN, ROLE_ARN, 'ci-job-42', 3600)
+    assert [(entry['action'], entry['algorithm'], entry['access_key_id']) for entry in clean_emulator.requests_log()['requests']] == [
         ('AssumeRoleWithOIDC', 'unsigned', None)]
-    assert_keys_the_api_takes(keys, acs_client, sts)
+    assert_keys_the_api_takes(keys, acs_client, clean_emulator)
 
 
 @pytest.mark.parametrize('provider_arn, token, code', [
     (OIDC_PROVIDER_ARN, 'another-oidc-token', 'AuthenticationFail.OIDCToken.Invalid'),
     ('acs:ram::%s:oidc-provider/another-provider' % ACCOUNT, OIDC_TOKEN, 'AuthenticationFail.NoPermission'),
 ])
-def test_an_oidc_token_or_provider_sts_does_not_know_is_the_sts_error(sts, sts_client, provider_arn, token, code):
+def test_an_oidc_token_or_provider_sts_does_not_know_is_the_sts_error(clean_emulator, sts_client, provider_arn, token, code):
     with pytest.raises(ApiError) as failure:
-        assume_role_with_oidc(sts_client(sts.url, None), provider_arn, token, ROLE_ARN, 'ci-job-42', 3600)
+        assume_role_with_oidc(sts_client(clean_emulator.url, None), provider_arn, token, ROLE_ARN, 'ci-job-42', 3600)
     assert (failure.value.code, failure.value.http_status) == (code, 401)
     assert token not in str(failure.value)
 
