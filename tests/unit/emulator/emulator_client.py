@@ -56,7 +56,7 @@ class Answer:
         return self.body.decode('utf-8')
 
 
-def http_request(server, method, path, headers=None):
+def http_request(server, method, path, headers=None, body=None):
     """Sends exactly this request to `server` (anything with a host_port; HTTPS when it has a ca_file) and reads the whole answer."""
     ca_file = getattr(server, 'ca_file', None)
     if ca_file:
@@ -64,7 +64,7 @@ def http_request(server, method, path, headers=None):
     else:
         connection = http.client.HTTPConnection(server.host_port, timeout=10)
     try:
-        connection.request(method, path, headers=headers or {})
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         return Answer(response.status, {name.lower(): value for name, value in response.getheaders()}, response.read())
     finally:
