@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The HTTP layer on real sockets: kept-alive connections, proxies (explicit, from the environment, tunnels), TLS set-up."""
+"""The HTTP layer: endpoints parsed, and on real sockets kept-alive connections, proxies (explicit, from the environment, tunnels), TLS set-up."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -19,13 +19,44 @@ import pytest
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._http import HttpEndpoint, TransportError, parse_endpoint
 
 KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
 INSTANCE = 'post-cn-emulator01'
 LIST_ONE = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}
 # How much later than its timeout an attempt may end on a busy machine: the bound of a hang, not a speed target.
 SLACK_SECONDS = 1.0
+
+
+@pytest.mark.parametrize('endpoint, expected', [
+    ('onsmqtt.cn-hangzhou.aliyuncs.com', ('https://onsmqtt.cn-hangzhou.aliyuncs.com', 'onsmqtt.cn-hangzhou.aliyuncs.com')),
+    ('127.0.0.1:8443', ('https://127.0.0.1:8443', '127.0.0.1:8443')),
+    ('http://127.0.0.1:8080', ('http://127.0.0.1:8080', '127.0.0.1:8080')),
+    ('https://example.com/', ('https://example.com', 'example.com')),
+    ('  http://[::1]:9000  ', ('http://[::1]:9000', '[::1]:9000')),
+])
+def test_parse_endpoint_accepts_host_host_port_and_urls(endpoint, expected):
+    assert parse_endpoint(endpoint) == expected
+
+
+@pytest.mark.parametrize('endpoint', [
+    '', 'ftp://example.com', 'http://', 'example.com/path', 'https://example.com?x=1', 'example.com:99999', 'example.com:port',
+    'user:pw@example.com', 'exa mple.com', 'http://example.com#frag', 'https://-bad-.com', 'http://127.0.0.1:', 'https://[::1]:', 'http://[::1',
+    'http://[example.com]', 'example.com:0',
+])
+def test_parse_endpoint_refuses_anything_else_in_one_line(endpoint):
+    with pytest.raises(ApsaraMQError, match=r"^endpoint .* is not a host, host:port or http\(s\)://host\[:port\] URL$"):
+        parse_endpoint(endpoint)
+
+
+@pytest.mark.parametrize('endpoint, shown', [
+    ('https://user:pw-secret@example.com', 'https://***@example.com'), ('user:pw-secret@example.com:443', '***@example.com:443'),
+    ('http://user:pw/secret@example.com', 'http://***@example.com'), ('https://user:pw-secret@[::1', 'https://***@[::1'),
+])
+def test_an_endpoint_with_user_info_is_refused_without_its_password(endpoint, shown):
+    with pytest.raises(ApsaraMQError) as failure:
+        parse_endpoint(endpoint)
+    assert str(failure.value) == "endpoint '%s' is not a host, host:port or http(s)://host[:port] URL" % shown
 
 
 class _KeepAlive(BaseHTTPRequestHandler):
