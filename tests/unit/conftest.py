@@ -59,6 +59,10 @@ class RunningEmulator:
         """POST /_emulator/faults, e.g. inject(kind='throttling', count=3) or inject(latency_ms=50); returns the settings now."""
         return self._control('POST', 'faults', settings)
 
+    def connect(self, instance_id, certificate):
+        """POST /_emulator/connect: a device connects with ``certificate`` (PEM); {"connected", "registered", "reason", "device"}."""
+        return self._control('POST', 'connect', {'instance_id': instance_id, 'certificate': certificate})
+
     def metadata(self, **settings):
         """POST /_emulator/metadata, e.g. metadata(mode='required') or metadata(role=None); returns {"mode", "role"} now."""
         return self._control('POST', 'metadata', settings)

@@ -39,6 +39,16 @@ class NewCa:
                                          serialization.BestAvailableEncryption(PASSPHRASE.encode())).decode('ascii')
         self.fingerprint = ':'.join('%02x' % byte for byte in self.certificate.fingerprint(hashes.SHA256()))
 
+    def device_pem(self, name='device-1'):
+        """A device certificate issued by this CA, for a device that connects with it."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.timezone.utc)
+        certificate = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+                       .issuer_name(self.certificate.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+                       .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+                       .sign(self.key, hashes.SHA256()))
+        return certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
     def verification_pem(self, code, signer=None):
         """A verification certificate for ``code``, signed by this CA's key or ``signer``."""
         key = ec.generate_private_key(ec.SECP256R1())
@@ -204,3 +214,24 @@ def test_every_refusal_is_one_line_without_a_write_or_a_secret(server, new_cas, 
     assert re.search(message, result['msg']), result['msg']
     assert not WRITES.intersection(entry['action'] for entry in server.requests_log()['requests'])
     assert PASSPHRASE not in str(result) and 'PRIVATE KEY' not in str(result)
+
+
+def test_absent_refuses_while_device_certificates_are_registered_unless_forced(server, new_cas, ca_task, module_failure, module_keys):
+    ca = new_cas()
+    sn = ca_task(server, name='with-devices', ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE)[0]['certificate']['sn']
+    assert server.connect(INSTANCE, ca.device_pem())['registered'] is True
+    before = server.requests_log()['count']
+    result = module_failure(dict(module_keys, instance_id=INSTANCE, endpoint=server.url, sn=sn, state='absent'), module=MODULE)
+    assert result['msg'] == ('CA %s has 1 device certificate registered, and deleting the CA deletes them too: set force: true to delete '
+                             'them with it' % sn)
+    assert [entry['action'] for entry in server.requests_log()['requests'][before:]] == ['GetCaCertificate', 'ListDeviceCertificateByCaSn']
+    result, actions = ca_task(server, sn=sn, state='absent', force=True)
+    assert result['changed'] is True and actions == ['GetCaCertificate', 'DeleteCaCertificate']
+    assert server.connect(INSTANCE, ca.device_pem('device-2'))['connected'] is False  # the CA is gone, and its devices with it
+
+
+def test_the_count_of_device_certificates_comes_from_the_answer(server, module_failure, module_keys):
+    sn = '00e0a1c0ffee000001'
+    devices = [entry for entry in server.fixtures['instances'][INSTANCE]['device_certificates'] if entry['data']['CaSn'] == sn]
+    result = module_failure(dict(module_keys, instance_id=INSTANCE, endpoint=server.url, sn=sn, state='absent'), module=MODULE)
+    assert result['msg'].startswith('CA %s has %d device certificates registered' % (sn, len(devices)))
