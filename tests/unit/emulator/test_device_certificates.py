@@ -7,6 +7,7 @@ import copy
 import datetime
 import json
 import subprocess
+import types
 
 import pytest
 from alibabacloud_onsmqtt20200420 import models as onsmqtt_models
@@ -423,3 +424,26 @@ def test_bulk_devices_are_served_page_by_page(start_emulator, bulk_fixtures):
     assert list_all(server) == devices
     for sn in BULK_ISSUERS + (CA_EXPIRING,):
         assert list_all(server, sn) == [device for device in devices if device['CaSn'] == sn]
+
+
+def test_bulk_devices_in_fixtures_generated_at_start(emulator_command):
+    with subprocess.Popen([*emulator_command, '--port', '0', '--device-certificates', '30', '--stop-on-stdin-eof'],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as process:
+        try:
+            server = types.SimpleNamespace(host_port=process.stdout.readline().split('://')[1].strip())
+            devices = list_all(server)
+        finally:
+            process.stdin.close()
+            process.wait(10)
+    assert [device['DeviceSn'] for device in devices] == DEVICE_SNS + [f'00b017{index:012x}' for index in range(30)]
+
+
+@pytest.mark.parametrize('options, message', [
+    (['--device-certificates', '-1'], '--device-certificates must be from 0 to 100000'),
+    (['--device-certificates', '100001'], '--device-certificates must be from 0 to 100000'),
+    (['--device-certificates', '5', '--fixtures', 'fixtures.json'], '--device-certificates applies to generated fixtures'),
+])
+def test_bad_bulk_options_stop_the_start(emulator_command, options, message):
+    finished = subprocess.run([*emulator_command, '--port', '0', *options], capture_output=True, text=True, timeout=60, check=False)
+    assert finished.returncode == 2
+    assert message in finished.stderr
