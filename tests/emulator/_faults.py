@@ -17,6 +17,9 @@ ERROR_FAULTS = {
     'overflow': 'SystemOverFlow',
     'unavailable': 'ServiceUnavailable',
 }
+# Error faults the service answers instead of acting (flow control): the request is not carried out. The others come
+# after it was, as a 5xx or a lost answer can.
+REFUSING_FAULTS = ('throttling', 'overflow')
 # Faults about the delivery of the answer.
 DELIVERY_FAULTS = ('drop', 'stall', 'truncated', 'html')
 FAULT_KINDS = tuple(ERROR_FAULTS) + DELIVERY_FAULTS
@@ -60,7 +63,8 @@ def check_seconds(value, name):
 
 
 class FaultSettings:
-    """What to inject: a queue of ``[kind, count, retry_after_ms]`` for the next requests, then random faults."""
+    """What to inject: a queue of ``[kind, count, retry_after_ms, action]`` for the next requests (of ``action`` only, when it is
+    not None), then random faults."""
 
     def __init__(self, latency_ms=0, queued=(), random_percent=0.0, random_kinds=FAULT_KINDS, stall_seconds=DEFAULT_STALL_SECONDS, seed=None):
         self.latency_ms = latency_ms
@@ -76,7 +80,8 @@ class FaultSettings:
     def as_dict(self):
         return {
             'latency_ms': self.latency_ms,
-            'queued': [{'kind': kind, 'count': count, 'retry_after_ms': retry_after} for kind, count, retry_after in self.queued],
+            'queued': [{'kind': kind, 'count': count, 'retry_after_ms': retry_after, 'action': action}
+                       for kind, count, retry_after, action in self.queued],
             'random_percent': self.random_percent,
             'random_kinds': list(self.random_kinds),
             'stall_seconds': self.stall_seconds,
@@ -116,7 +121,8 @@ class FaultInjector:
         """Applies a control request's JSON object; raises FaultSpecError and changes nothing when any key is wrong."""
         if not isinstance(spec, dict):
             raise FaultSpecError('the body must be a JSON object')
-        unknown = set(spec) - {'kind', 'count', 'retry_after_ms', 'latency_ms', 'random_percent', 'random_kinds', 'stall_seconds', 'seed', 'clear'}
+        unknown = set(spec) - {'kind', 'count', 'retry_after_ms', 'action', 'latency_ms', 'random_percent', 'random_kinds', 'stall_seconds', 'seed',
+                               'clear'}
         if unknown:
             raise FaultSpecError(f'unknown keys: {", ".join(sorted(unknown))}')
         with self._lock:
@@ -126,10 +132,13 @@ class FaultInjector:
                 settings = FaultSettings(stall_seconds=settings.stall_seconds)
             if 'kind' in spec:
                 retry_after = spec.get('retry_after_ms')
+                action = spec.get('action')
+                if action is not None and (not isinstance(action, str) or not action):
+                    raise FaultSpecError(f'action must be the name of an API action, got {action!r}')
                 settings.queued.append([check_kind(spec['kind']), check_count(spec.get('count', 1), 'count'),
-                                        None if retry_after is None else check_count(retry_after, 'retry_after_ms', 3600000)])
-            elif 'count' in spec or 'retry_after_ms' in spec:
-                raise FaultSpecError('count and retry_after_ms go with kind')
+                                        None if retry_after is None else check_count(retry_after, 'retry_after_ms', 3600000), action])
+            elif 'count' in spec or 'retry_after_ms' in spec or 'action' in spec:
+                raise FaultSpecError('count, retry_after_ms and action go with kind')
             if 'latency_ms' in spec:
                 settings.latency_ms = check_count(spec['latency_ms'], 'latency_ms', 3600000)
             if 'random_percent' in spec:
@@ -147,15 +156,16 @@ class FaultInjector:
                 self._random = random.Random(settings.seed)
             return settings.as_dict()
 
-    def next_fault(self):
-        """``(kind, retry_after_ms)`` for the request being answered, or None: queued faults first, then the random draw."""
+    def next_fault(self, action=None):
+        """``(kind, retry_after_ms)`` for the request of ``action`` being answered, or None: the first queued fault for any
+        action or for this one, then the random draw."""
         with self._lock:
             queued = self._settings.queued
-            while queued and queued[0][1] == 0:
-                queued.pop(0)
-            if queued:
-                queued[0][1] -= 1
-                return queued[0][0], queued[0][2]
+            queued[:] = [item for item in queued if item[1] > 0]
+            for item in queued:
+                if item[3] is None or item[3] == action:
+                    item[1] -= 1
+                    return item[0], item[2]
             if self._settings.random_percent and self._random.random() * 100 < self._settings.random_percent:
                 return self._random.choice(self._settings.random_kinds), None
             return None

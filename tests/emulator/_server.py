@@ -17,7 +17,7 @@ from _actions import PRODUCTS, authorize, find_action
 from _api import ONSMQTT_VERSION
 from _auth import NonceRegistry, authenticate, check_unsigned_call
 from _errors import ApiError, error_body
-from _faults import HTML_502_PAGE, FaultInjector, error_fault
+from _faults import HTML_502_PAGE, REFUSING_FAULTS, FaultInjector, error_fault
 from _certificates import read_certificates
 from _default_fixtures import PERMANENT_CREDENTIAL
 from _keyring import Keyring
@@ -120,8 +120,9 @@ def wait_latency(emulator):
 
 def handle_api_call(request, emulator):
     wait_latency(emulator)
-    response, call = answer_api_call(request, emulator)
-    fault = emulator.faults.next_fault()
+    fault = emulator.faults.next_fault(getattr(readable_call(request), 'action', None))
+    # Checked, its nonce spent, and carried out, but for a throttling fault: the service refuses those before acting.
+    response, call = answer_api_call(request, emulator, carry_out=not (fault and fault[0] in REFUSING_FAULTS))
     if fault:
         response = faulted_response(fault, response, request.header('Host'), product_of(call))
     entry = request_log_entry(call, response, fault[0] if fault else None, request.method)
@@ -129,6 +130,14 @@ def handle_api_call(request, emulator):
     if fault and fault[0] == 'stall':
         time.sleep(emulator.faults.stall_seconds)  # logged first: a test sees the request while it stalls
     return dataclasses.replace(response, log_note=log_note(entry))
+
+
+def readable_call(request):
+    """The call as read from the request, or None when it cannot be read (answer_api_call then says why)."""
+    try:
+        return read_call(request)
+    except Exception:  # pylint: disable=broad-exception-caught
+        return None
 
 
 def faulted_response(fault, response, host_id, product):
@@ -148,8 +157,11 @@ def faulted_response(fault, response, host_id, product):
     return faulted
 
 
-def answer_api_call(request, emulator):
-    """``(response, call)``: the answer the service would give, and the call as read (None when unreadable)."""
+def answer_api_call(request, emulator, carry_out=True):
+    """``(response, call)``: the answer the service would give, and the call as read (None when unreadable).
+
+    ``carry_out`` False: every check, but the action is not carried out (the caller replaces the answer).
+    """
     request_id = new_request_id()
     host_id = request.header('Host')
     call = None
@@ -161,7 +173,7 @@ def answer_api_call(request, emulator):
         action = find_action(call.version, call.action)
         credential = identify_caller(call, signing, action, emulator)
         authorize(credential, action)
-        answer = action.handler(call.params, emulator, credential)
+        answer = action.handler(call.params, emulator, credential) if carry_out else {}
         response = Response(200, {'RequestId': request_id, **answer}, {'x-acs-request-id': request_id})
     except ApiError as error:
         response = error_response(error, host_id, request_id, product_of(call))

@@ -73,7 +73,7 @@ def fault_settings(args):
     if not 0 <= args.latency_ms <= 3600000 or not 0 <= args.stall_seconds <= 3600:
         raise FaultSpecError('--latency-ms must be 0..3600000 and --stall-seconds 0..3600')
     return FaultSettings(
-        latency_ms=args.latency_ms, queued=[(*parse_fault_arg(text), None) for text in args.fault],
+        latency_ms=args.latency_ms, queued=[(*parse_fault_arg(text), None, None) for text in args.fault],
         random_percent=check_percent(args.random_faults), random_kinds=[parse_fault_arg(kind)[0] for kind in args.random_fault_kinds.split(',')],
         stall_seconds=args.stall_seconds, seed=args.fault_seed)
 

@@ -710,6 +710,18 @@ def test_error_faults_answer_the_next_requests_in_order(start_emulator):
     assert len({entry['nonce'] for entry in log}) == 5
 
 
+def test_a_fault_for_an_action_waits_for_a_request_of_that_action(start_emulator):
+    running = start_emulator()
+    running.inject(kind='unavailable', action='ListCaCertificate')
+    running.inject(kind='throttling')
+    list_params = {'MqttInstanceId': INSTANCE, 'PageNo': '1', 'PageSize': '1'}
+    answers = [call(running, 'v3', action, params) for action, params in
+               (('GetCaCertificate', GET_PARAMS), ('GetCaCertificate', GET_PARAMS), ('ListCaCertificate', list_params), ('ListCaCertificate', list_params))]
+    assert [(answer.status, answer.body.get('Code')) for answer in answers] == [
+        (400, 'Throttling.User'), (200, None), (503, 'ServiceUnavailable'), (200, None)]
+    assert running.inject()['queued'] == []
+
+
 def test_drop_fault_closes_the_connection_without_an_answer(start_emulator):
     running = start_emulator('--fault', 'drop')
     with pytest.raises(http.client.RemoteDisconnected):
@@ -772,7 +784,9 @@ def test_random_faults_follow_the_percentage_and_the_seed(emulator):
 @pytest.mark.parametrize('settings, message', [
     ({'kind': 'meteor'}, "unknown fault 'meteor'"),
     ({'kind': 'drop', 'count': -1}, 'count must be between 0'),
-    ({'count': 2}, 'count and retry_after_ms go with kind'),
+    ({'count': 2}, 'count, retry_after_ms and action go with kind'),
+    ({'action': 'GetCaCertificate'}, 'count, retry_after_ms and action go with kind'),
+    ({'kind': 'drop', 'action': ''}, "action must be the name of an API action, got ''"),
     ({'random_percent': 101}, 'random_percent must be a number from 0 to 100'),
     ({'latency': 5}, 'unknown keys: latency'),
 ])
