@@ -235,3 +235,25 @@ def test_the_count_of_device_certificates_comes_from_the_answer(server, module_f
     devices = [entry for entry in server.fixtures['instances'][INSTANCE]['device_certificates'] if entry['data']['CaSn'] == sn]
     result = module_failure(dict(module_keys, instance_id=INSTANCE, endpoint=server.url, sn=sn, state='absent'), module=MODULE)
     assert result['msg'].startswith('CA %s has %d device certificates registered' % (sn, len(devices)))
+
+
+@pytest.mark.parametrize('fault', ['drop', 'unavailable'])
+def test_a_registration_whose_answer_is_lost_ends_with_exactly_one_registration(server, new_cas, ca_task, instance_cas, fault):
+    ca = new_cas()
+    server.inject(kind=fault, action='RegisterCaCertificate')  # the emulator registers the CA, then the answer is lost
+    result, actions = ca_task(server, name='lost-answer', ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE)
+    assert result['changed'] is True and result['certificate']['name'] == 'lost-answer', result
+    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate', 'GetCaCertificate']
+    assert [fingerprint for fingerprint in instance_cas(server) if fingerprint == ca.fingerprint] == [ca.fingerprint]
+
+
+def test_throttled_writes_are_retried(server, new_cas, ca_task, warning_texts):
+    ca = new_cas()
+    for action in ('RegisterCaCertificate', 'InactivateCaCertificate'):
+        server.inject(kind='throttling', action=action)
+    result, actions = ca_task(server, name='throttled', status='inactive', ca_pem=ca.pem, ca_private_key=ca.key_pem,
+                              ca_private_key_passphrase=PASSPHRASE)
+    assert result['changed'] is True and result['certificate']['status'] == 'inactive'
+    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'RegisterCaCertificate', 'InactivateCaCertificate',
+                       'InactivateCaCertificate', 'GetCaCertificate']
+    assert len([text for text in warning_texts(result) if 'Throttling.User' in text]) == 2
