@@ -81,14 +81,20 @@ def get_ca_certificate(client, instance_id, sn):
 
 def list_ca_certificates(client, instance_id, page_size=MAX_PAGE_SIZE):
     """``(data, request_id)`` of every CA of the instance, in API order."""
+    return CA_LISTING.read(_page_reader(client, 'ListCaCertificate', {'MqttInstanceId': instance_id}, 'CaCertificateVOS', page_size), page_size)
+
+
+def _page_reader(client, action, params, items_field, page_size):
+    """fetch_page(page_no) -> (items, request_id, Total) of a listing, for Listing.read."""
     def fetch_page(page_no):
-        body = client.call('ListCaCertificate', {'MqttInstanceId': instance_id, 'PageNo': str(page_no), 'PageSize': str(page_size)})
-        page = data_object(body, 'ListCaCertificate').get('CaCertificateVOS') or []
+        body = client.call(action, dict(params, PageNo=str(page_no), PageSize=str(page_size)))
+        data = data_object(body, action)
+        page = data.get(items_field) or []
         if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
-            raise ApsaraMQError('ListCaCertificate answered with a CaCertificateVOS that is not a list of objects (request ID %s)'
-                                % (body.get('RequestId') or 'none'))
-        return page, body.get('RequestId')
-    return CA_LISTING.read(fetch_page, page_size)
+            raise ApsaraMQError('%s answered with a %s that is not a list of objects (request ID %s)'
+                                % (action, items_field, body.get('RequestId') or 'none'))
+        return page, body.get('RequestId'), data.get('Total')
+    return fetch_page
 
 
 def _text_field(body, field, action):
