@@ -33,6 +33,11 @@ REPEATABLE_WRITES = {
 # 100 pages of CAs: far above any instance's, and a server that never ends its pages cannot hold a task
 # (and the account's 500 calls per second) forever.
 CA_LISTING = Listing('ListCaCertificate', 'CAs', identity=lambda item: item.get('Sn'), max_pages=100)
+# Device certificates: 10,000 pages of 100, a million devices, far above a fleet of one instance.
+DEVICE_LISTING = Listing('ListDeviceCertificate', 'device certificates', identity=lambda item: (item.get('CaSn'), item.get('DeviceSn')),
+                         max_pages=10000)
+DEVICE_LISTING_BY_CA = Listing('ListDeviceCertificateByCaSn', 'device certificates', identity=lambda item: item.get('DeviceSn'),
+                               max_pages=10000)
 
 _REGION = re.compile(r'\A[a-z0-9]([a-z0-9-]*[a-z0-9])?\Z')
 
@@ -44,12 +49,13 @@ def region_endpoint(region, vpc=False):
     return 'onsmqtt%s.%s.aliyuncs.com' % ('-vpc' if vpc else '', region)
 
 
-def check_sn(sn):
+def check_sn(sn, option='sn', kind='a CA serial number'):
+    """Refuse what cannot be a serial number; ``option`` names where it was given, ``kind`` what it numbers."""
     size = len(sn.encode('utf-8'))
     if not 0 < size <= MAX_SN_BYTES:
-        raise ApsaraMQError('sn %r is %d bytes long; a CA serial number has 1 to %d bytes' % (sn, size, MAX_SN_BYTES))
+        raise ApsaraMQError('%s %r is %d bytes long; %s has 1 to %d bytes' % (option, sn, size, kind, MAX_SN_BYTES))
     if CONTROL_CHARACTER.search(sn):
-        raise ApsaraMQError('sn %r holds a control character (a line break, a tab...); a CA serial number has none' % (sn,))
+        raise ApsaraMQError('%s %r holds a control character (a line break, a tab...); %s has none' % (option, sn, kind))
 
 
 def data_object(body, action):
@@ -137,3 +143,32 @@ def count_device_certificates(client, instance_id, ca_sn):
     total = data.get('Total')
     agrees = isinstance(total, int) and not isinstance(total, bool) and total >= len(page) and (total > 0) == bool(page)
     return bool(page), total if agrees and page else None
+
+
+def get_device_certificate(client, instance_id, ca_sn, device_sn):
+    """``(data, request_id)`` of one device certificate; an unknown one is the API's FindDeviceBySnError (NotFoundError)."""
+    body = client.call('GetDeviceCertificate', {'MqttInstanceId': instance_id, 'CaSn': ca_sn, 'DeviceSn': device_sn})
+    data = data_object(body, 'GetDeviceCertificate')
+    if data.get('DeviceSn') != device_sn:
+        raise ApsaraMQError('GetDeviceCertificate answered with the device certificate of SN %r when SN %r was asked (request ID %s); '
+                            'check endpoint and proxy' % (data.get('DeviceSn'), device_sn, body.get('RequestId') or 'none'))
+    return data, body.get('RequestId')
+
+
+def list_device_certificates(client, instance_id, ca_sn=None, max_concurrency=1, keep=None, page_size=MAX_PAGE_SIZE):
+    """``(data, request_id)`` of the instance's device certificates (those of the CA ``ca_sn`` when given) that ``keep``
+    accepts, in API order, up to ``max_concurrency`` pages at a time."""
+    if ca_sn is None:
+        listing, params = DEVICE_LISTING, {'MqttInstanceId': instance_id}
+    else:
+        listing, params = DEVICE_LISTING_BY_CA, {'MqttInstanceId': instance_id, 'CaSn': ca_sn}
+    return listing.read(_page_reader(client, listing.action, params, 'DeviceCertificateVOS', page_size), page_size, max_concurrency, keep)
+
+
+def set_device_status(client, instance_id, ca_sn, device_sn, active):
+    write(client, 'ActiveDeviceCertificate' if active else 'InactivateDeviceCertificate',
+          {'MqttInstanceId': instance_id, 'CaSn': ca_sn, 'DeviceSn': device_sn})
+
+
+def delete_device_certificate(client, instance_id, ca_sn, device_sn):
+    write(client, 'DeleteDeviceCertificate', {'MqttInstanceId': instance_id, 'CaSn': ca_sn, 'DeviceSn': device_sn})

@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mqtt_device_certificate
+short_description: Lock out, let in again, or delete the registered device certificates of an ApsaraMQ for MQTT instance
+version_added: 0.1.0
+description:
+  - Brings the device certificates O(device_sn) of the CA O(ca_sn) to O(status), or deletes their registration
+    (O(state=absent)), many devices in one task: they are looked up several at a time, and only those that differ are written.
+  - Inactivating a device certificate is how an operator locks out a lost or compromised device at once.
+  - There is no API to register a device certificate; the broker registers one when a device first connects with it. So
+    O(state=present) never creates, and a device certificate the instance does not have fails the task.
+  - Deleting removes the registration, not the certificate; a device that connects again with a valid certificate is
+    registered again. To keep a device out, inactivate its certificate.
+  - 'RAM actions: C(mq:GetDeviceCertificate), and C(mq:ActiveDeviceCertificate), C(mq:UnregisterDeviceCertificate) (to
+    inactivate) or C(mq:DeleteDeviceCertificate).'
+author:
+  - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
+options:
+  instance_id:
+    description: ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
+    type: str
+    required: true
+    aliases: [mqtt_instance_id]
+  ca_sn:
+    description: The serial number of the CA that issued the device certificates.
+    type: str
+    required: true
+  device_sn:
+    description: The device certificates' serial numbers, each of 1 to 128 bytes.
+    type: list
+    elements: str
+    required: true
+  state:
+    description:
+      - V(present) keeps the registrations, with O(status) when given. V(absent) deletes them; a device certificate that is
+        not registered is left as it is.
+    type: str
+    choices: [present, absent]
+    default: present
+  status:
+    description: V(inactive) locks the devices out, V(active) lets them in again; when not given, the status is left as it is.
+    type: str
+    choices: [active, inactive]
+  max_concurrency:
+    description:
+      - How many requests may be in flight at once.
+      - The Alibaba Cloud account allows 500 calls per second for all its clients together.
+    type: int
+    default: 16
+extends_documentation_fragment:
+  - alibabacloud.apsaramq.connection
+  - alibabacloud.apsaramq.attributes
+attributes:
+  check_mode:
+    support: full
+    details: No write is sent; the lookups are, so that the result says what a real run would do.
+  diff_mode:
+    support: full
+    details: Each device certificate's status before and after, V(absent) when it is not registered.
+  idempotent:
+    support: full
+    details: Only the device certificates that differ from what is asked are written.
+requirements:
+  - cryptography
+notes:
+  - Requests per task, one C(GetDeviceCertificate) per device, and one write per device that differs.
+seealso:
+  - module: alibabacloud.apsaramq.mqtt_device_certificate_info
+"""
+
+EXAMPLES = r"""
+- name: Lock out two lost devices at once
+  alibabacloud.apsaramq.mqtt_device_certificate:
+    instance_id: post-cn-7mz2d000000
+    ca_sn: "00f26900ba87000000"
+    device_sn: ["3a5f00c1", "3a5f00c2"]
+    status: inactive
+
+- name: Lock out every device of the old CA that is still active
+  alibabacloud.apsaramq.mqtt_device_certificate:
+    instance_id: post-cn-7mz2d000000
+    ca_sn: "{{ old_ca_sn }}"
+    device_sn: "{{ stragglers.device_certificates | map(attribute='device_sn') | list }}"
+    status: inactive
+  when: stragglers.device_certificates | length > 0
+
+- name: Forget the registrations of decommissioned devices
+  alibabacloud.apsaramq.mqtt_device_certificate:
+    instance_id: post-cn-7mz2d000000
+    ca_sn: "00f26900ba87000000"
+    device_sn: ["3a5f00c9"]
+    state: absent
+"""
+
+RETURN = r"""
+device_certificates:
+  description:
+    - The device certificates as they stand after the task, in the order of O(device_sn), with the keys and meanings of
+      RV(alibabacloud.apsaramq.mqtt_device_certificate_info#module:device_certificates); deleted ones are left out.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"device_sn": "3a5f00c1", "ca_sn": "00f26900ba87000000", "status": "inactive", "days_remaining": 200}]
+request_attempts:
+  description: How many HTTP requests the task sent to the API and to STS, retries included (see O(retries)).
+  returned: always
+  type: int
+  sample: 4
+error:
+  description: The API's error answer, when the task failed because of one.
+  returned: failed with an API error
+  type: dict
+  contains:
+    code:
+      description: The API's error code.
+      type: str
+      returned: always
+      sample: FindCaBySnError
+    message:
+      description: The API's error message.
+      type: str
+      returned: always
+      sample: Failed to find the CA by the SN. Please check sn is valid.
+    request_id:
+      description: The request ID, for Alibaba Cloud support.
+      type: str
+      returned: always
+      sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
+    http_status:
+      description: The HTTP status of the answer.
+      type: int
+      returned: always
+      sample: 500
+"""
+
+import time
+
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_certificate_info import check_audit
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_lifecycle import DeviceLifecycle
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+
+
+def main():
+    module = ApsaraMQModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            ca_sn=dict(type='str', required=True),
+            device_sn=dict(type='list', elements='str', required=True),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            status=dict(type='str', choices=['active', 'inactive']),
+            max_concurrency=dict(type='int', default=16),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    with module.failing_cleanly():
+        check_audit(params['instance_id'], params['ca_sn'], params['device_sn'], None, params['max_concurrency'])
+        lifecycle = DeviceLifecycle(module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['ca_sn'],
+                                    int(time.time() * 1000), module.check_mode, params['max_concurrency'])
+        changed, certificates, diff = lifecycle.ensure(params['device_sn'], params['state'], params['status'])
+    for warning in lifecycle.warnings:
+        module.warn(warning)
+    module.exit_json(changed=changed, device_certificates=certificates, diff=diff)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,222 @@
+#!/usr/bin/python
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mqtt_device_certificate_info
+short_description: Audit the device certificates that an ApsaraMQ for MQTT instance's broker registered
+version_added: 0.1.0
+description:
+  - Returns the device certificates that the broker of an ApsaraMQ for MQTT instance registered (the broker registers a
+    device's certificate the first time the device connects with it; there is no API to register one), with their status,
+    validity and facts parsed from the certificates.
+  - With O(ca_sn) and O(device_sn), calls C(GetDeviceCertificate) for each device, several at a time. With O(ca_sn) alone,
+    pages through C(ListDeviceCertificateByCaSn); with neither, through C(ListDeviceCertificate). Pages are fetched
+    several at a time, in the API's order, without trusting the C(Total) the API answers.
+  - O(status) and O(expires_within_days) filter before anything is parsed or returned, so that an audit of a big fleet
+    returns (and costs) only what it asks for.
+  - Changes nothing; RV(ignore:changed) is always V(false).
+  - 'RAM actions: C(mq:GetDeviceCertificate), C(mq:ListDeviceCertificateByCaSn) or C(mq:ListDeviceCertificate).'
+author:
+  - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
+options:
+  instance_id:
+    description: ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
+    type: str
+    required: true
+    aliases: [mqtt_instance_id]
+  ca_sn:
+    description: Only the device certificates issued by this CA (its serial number).
+    type: str
+  device_sn:
+    description:
+      - These device certificates (serial numbers, each of 1 to 128 bytes), in this order; requires O(ca_sn).
+      - One that the instance does not have fails the task with the API's C(FindDeviceBySnError).
+    type: list
+    elements: str
+  status:
+    description: Keep only the device certificates in this status.
+    type: str
+    choices: [active, inactive]
+  expires_within_days:
+    description:
+      - Keep only the device certificates with fewer RV(device_certificates[].days_remaining) than this; expired ones
+        included. V(30) finds those to renew within a month.
+    type: int
+  max_concurrency:
+    description:
+      - How many requests may be in flight at once, for the devices of O(device_sn) and for the pages of a listing.
+      - The Alibaba Cloud account allows 500 calls per second for all its clients together.
+    type: int
+    default: 16
+extends_documentation_fragment:
+  - alibabacloud.apsaramq.connection
+  - alibabacloud.apsaramq.attributes
+  - alibabacloud.apsaramq.attributes.info_module
+requirements:
+  - cryptography
+seealso:
+  - module: alibabacloud.apsaramq.mqtt_device_certificate
+  - module: alibabacloud.apsaramq.mqtt_ca_certificate_info
+"""
+
+EXAMPLES = r"""
+- name: The devices of a CA that are still active, before the CA is retired
+  alibabacloud.apsaramq.mqtt_device_certificate_info:
+    instance_id: post-cn-7mz2d000000
+    ca_sn: "00f26900ba87000000"
+    status: active
+  register: stragglers
+
+- name: Every device certificate of the instance that expires within 30 days
+  alibabacloud.apsaramq.mqtt_device_certificate_info:
+    instance_id: post-cn-7mz2d000000
+    expires_within_days: 30
+  register: to_renew
+
+- name: Two devices, by serial number
+  alibabacloud.apsaramq.mqtt_device_certificate_info:
+    instance_id: post-cn-7mz2d000000
+    ca_sn: "00f26900ba87000000"
+    device_sn: ["3a5f00c1", "3a5f00c2"]
+"""
+
+RETURN = r"""
+device_certificates:
+  description: The device certificates asked for, in the order of O(device_sn), else in the API's order; only those the filters keep.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    device_sn:
+      description: The device certificate's serial number (C(DeviceSn)).
+      type: str
+      returned: success
+      sample: 3a5f00c1
+    ca_sn:
+      description: The serial number of the CA that issued it (C(CaSn)).
+      type: str
+      returned: success
+      sample: 00f26900ba87000000
+    name:
+      description: C(DeviceName); V(null) when the API has none.
+      type: str
+      returned: success
+      sample: sensor-0042
+    status:
+      description: V(active) or V(inactive); any other value of the API is passed through as it is.
+      type: str
+      returned: success
+      sample: active
+    device_pem:
+      description: The device certificate (C(DeviceContent)) as PEM with C(\n) line breaks and exactly one final newline.
+      type: str
+      returned: success
+    valid_begin:
+      description: Start of the validity period (C(ValidBegin)), ISO 8601 UTC.
+      type: str
+      returned: success
+      sample: "2026-01-02T03:04:05Z"
+    valid_end:
+      description: End of the validity period (C(ValidEnd)), ISO 8601 UTC.
+      type: str
+      returned: success
+      sample: "2027-01-02T03:04:05Z"
+    valid_begin_ms:
+      description: Start of the validity period in milliseconds since the epoch, as the API returns it.
+      type: int
+      returned: success
+      sample: 1767323045000
+    valid_end_ms:
+      description: End of the validity period in milliseconds since the epoch, as the API returns it.
+      type: int
+      returned: success
+      sample: 1798859045000
+    expired:
+      description: Whether the validity period has ended.
+      type: bool
+      returned: success
+      sample: false
+    days_remaining:
+      description: Whole days until the end of the validity period, rounded down; negative once expired.
+      type: int
+      returned: success
+      sample: 30
+    x509:
+      description:
+        - The certificate parsed, with the keys of RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates[].x509).
+        - V(null), with a warning, when the content cannot be parsed.
+      type: dict
+      returned: success
+    request_id:
+      description: The C(RequestId) of the API answer that carried this device certificate.
+      type: str
+      returned: success
+request_attempts:
+  description: How many HTTP requests the task sent to the API and to STS, retries included (see O(retries)).
+  returned: always
+  type: int
+  sample: 3
+error:
+  description: The API's error answer, when the task failed because of one.
+  returned: failed with an API error
+  type: dict
+  contains:
+    code:
+      description: The API's error code.
+      type: str
+      returned: always
+      sample: FindDeviceBySnError
+    message:
+      description: The API's error message.
+      type: str
+      returned: always
+      sample: Failed to find the device certificate by the SN. Please check sn is valid
+    request_id:
+      description: The request ID, for Alibaba Cloud support.
+      type: str
+      returned: always
+      sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
+    http_status:
+      description: The HTTP status of the answer.
+      type: int
+      returned: always
+      sample: 500
+"""
+
+import time
+
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_certificate_info import check_audit, device_certificate_facts
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+
+
+def main():
+    module = ApsaraMQModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            ca_sn=dict(type='str'),
+            device_sn=dict(type='list', elements='str'),
+            status=dict(type='str', choices=['active', 'inactive']),
+            expires_within_days=dict(type='int'),
+            max_concurrency=dict(type='int', default=16),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    with module.failing_cleanly():
+        check_audit(params['instance_id'], params['ca_sn'], params['device_sn'], params['expires_within_days'], params['max_concurrency'])
+        certificates, warnings = device_certificate_facts(
+            module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['ca_sn'], params['device_sn'],
+            int(time.time() * 1000), params['status'], params['expires_within_days'], params['max_concurrency'])
+    for warning in warnings:
+        module.warn(warning)
+    module.exit_json(changed=False, device_certificates=certificates)
+
+
+if __name__ == '__main__':
+    main()
