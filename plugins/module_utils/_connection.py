@@ -50,6 +50,7 @@ def check_options(options):
 
 class Connection:
     """The API clients of one task (or one poll), from its options and the environment; credentials resolved once.
+    Options that no request could be sent with are refused (check_options) when it is made.
 
     Every client it made counts in ``attempts`` and ``retry_warnings``; ``secrets`` is every secret and token that
     the credential chain handled, for the caller to mask. ``warn(message)`` is told what deserves a warning.
@@ -65,6 +66,7 @@ class Connection:
                 self.options[name] = value
         if isinstance(self.options['assume_role_duration'], str) and self.options['assume_role_duration'].isdigit():
             self.options['assume_role_duration'] = int(self.options['assume_role_duration'])
+        check_options(self.options)  # a connection never exists with options no request could be sent with
         self._environ = environ
         self._warn = warn
         self._resolver = None

@@ -173,3 +173,9 @@ def test_warnings_go_to_the_callers_warn(module_keys):
     warnings = []
     connection(dict(module_keys, profile='unused', region='cn-hangzhou'), warn=warnings.append).onsmqtt_client()
     assert warnings == ['profile is set but not used: the credentials come from the module options, which come first']
+
+
+@pytest.mark.parametrize('options', [{'timeout': float('nan')}, {'access_key_secret': 'short'}], ids=['timeout', 'secret'])
+def test_no_connection_is_made_with_options_no_request_could_be_sent_with(options):
+    with pytest.raises(ApsaraMQError):
+        Connection(options, {})
