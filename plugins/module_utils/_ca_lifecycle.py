@@ -199,4 +199,3 @@ def _diff_view(data):
 
 def _epoch_ms(moment):
     return int((moment - _EPOCH).total_seconds() * 1000)
-

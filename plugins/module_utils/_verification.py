@@ -37,9 +37,9 @@ def load_ca_certificate(ca_pem):
 
 def load_ca_key(key_pem, passphrase, source):
     """The private key of ``key_pem`` (bytes); one line, naming ``source`` but nothing of the key, when it cannot be loaded."""
-    serialization = x509_module().serialization
+    x509 = x509_module()
     try:
-        return serialization.load_pem_private_key(key_pem, passphrase.encode('utf-8') if passphrase else None)
+        return x509.load_private_key(key_pem, passphrase.encode('utf-8') if passphrase else None)
     except TypeError:  # encrypted without a passphrase, or a passphrase for a key that has none
         if passphrase:
             raise ApsaraMQError('%s is not encrypted: drop ca_private_key_passphrase' % source) from None
@@ -54,16 +54,15 @@ def load_ca_key(key_pem, passphrase, source):
 
 def check_key_matches(ca_certificate, ca_key, source):
     """Refuse a key that is not the one of the CA certificate: the service would refuse what it signs."""
-    serialization = x509_module().serialization
-    as_der = dict(encoding=serialization.Encoding.DER, format=serialization.PublicFormat.SubjectPublicKeyInfo)
-    if ca_key.public_key().public_bytes(**as_der) != ca_certificate.public_key().public_bytes(**as_der):
+    x509 = x509_module()
+    if x509.public_key_der(ca_key.public_key()) != x509.public_key_der(ca_certificate.public_key()):
         raise ApsaraMQError('%s is not the key of the CA in ca_pem: its public key differs from the certificate\'s' % source)
 
 
 def make_verification_pem(ca_certificate, ca_key, registration_code, now):
     """A certificate whose CN is ``registration_code``, signed by ``ca_key``, for a key made here and dropped at once."""
     x509 = x509_module()
-    crypto_x509, ec, hashes, serialization = x509.x509, x509.ec, x509.hashes, x509.serialization
+    crypto_x509, ec, hashes = x509.x509, x509.ec, x509.hashes
     if not isinstance(ca_key, (x509.rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
         raise ApsaraMQError('ca_private_key is a %s key: RSA and EC keys are supported' % type(ca_key).__name__)
     throw_away_key = ec.generate_private_key(ec.SECP256R1())
@@ -77,7 +76,7 @@ def make_verification_pem(ca_certificate, ca_key, registration_code, now):
         .not_valid_after(now + VALIDITY)
         .sign(ca_key, hashes.SHA256())
     )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+    return x509.certificate_pem(certificate)
 
 
 def check_verification_pem(verification_pem, ca_certificate, registration_code):

@@ -130,6 +130,20 @@ def describe_verification(pem, ca, registration_code):
     }
 
 
+def load_private_key(key_pem, passphrase):
+    """The private key of PEM bytes; raises what cryptography raises (TypeError, ValueError...) when it cannot."""
+    return serialization.load_pem_private_key(key_pem, passphrase)
+
+
+def public_key_der(key):
+    """The DER SubjectPublicKeyInfo of a public key, to compare two keys."""
+    return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def certificate_pem(certificate):
+    return certificate.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
 def load_first_certificate(pem):
     """The first certificate of a PEM text and the number of certificate blocks it holds."""
     blocks = _CERTIFICATE_BLOCK.findall(pem)

@@ -13,7 +13,7 @@ short_description: Lock out, let in again, or delete the registered device certi
 version_added: 0.1.0
 description:
   - Brings the device certificates O(device_sn) of the CA O(ca_sn) to O(status), or deletes their registration
-    (O(state=absent)), many devices in one task: they are looked up several at a time, and only those that differ are written.
+    (O(state=absent)), many devices in one task. They are looked up several at a time, and only those that differ are written.
   - Inactivating a device certificate is how an operator locks out a lost or compromised device at once.
   - There is no API to register a device certificate; the broker registers one when a device first connects with it. So
     O(state=present) never creates, and a device certificate the instance does not have fails the task.
