@@ -17,7 +17,8 @@ import pytest
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError, OutcomeUnknownError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import (
-    CA_LISTING, REPEATABLE_WRITES, check_sn, get_ca_certificate, list_ca_certificates, region_endpoint, write,
+    CA_LISTING, DEVICE_LISTING, DEVICE_LISTING_BY_CA, REPEATABLE_WRITES, check_sn, delete_device_certificate, get_ca_certificate,
+    get_device_certificate, list_ca_certificates, list_device_certificates, region_endpoint, set_device_status, write,
 )
 
 
@@ -103,14 +104,16 @@ def test_get_ca_certificate_without_data_is_refused(canned_server, acs_client):
 
 
 class _EndlessPages(BaseHTTPRequestHandler):
-    """A hostile listing: every page is full, of CAs never seen before."""
+    """A hostile listing: every page is full, of CAs (or device certificates) never seen before."""
 
     def do_GET(self):  # pylint: disable=invalid-name
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         page_no, page_size = int(query['PageNo'][0]), int(query['PageSize'][0])
-        self.server.requests += 1
-        page = [{'Sn': 'page-%d-item-%d' % (page_no, number)} for number in range(page_size)]
-        body = json.dumps({'RequestId': 'R%d' % page_no, 'Data': {'Total': 10 ** 9, 'CaCertificateVOS': page}}).encode()
+        with self.server.lock:
+            self.server.requests += 1
+        page = [{'Sn': 'page-%d-item-%d' % (page_no, number), 'CaSn': 'ca', 'DeviceSn': 'page-%d-item-%d' % (page_no, number)}
+                for number in range(page_size)]
+        body = json.dumps({'RequestId': 'R%d' % page_no, 'Data': {'Total': 10 ** 9, 'CaCertificateVOS': page, 'DeviceCertificateVOS': page}}).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(body)))
@@ -124,7 +127,7 @@ class _EndlessPages(BaseHTTPRequestHandler):
 @pytest.fixture
 def endless_pages():
     server = ThreadingHTTPServer(('127.0.0.1', 0), _EndlessPages)
-    server.daemon_threads, server.requests = True, 0
+    server.daemon_threads, server.requests, server.lock = True, 0, threading.Lock()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -156,3 +159,115 @@ def test_writes_are_posted_and_sent_again_after_a_5xx_only_when_carrying_them_ou
         write(client, action, {'MqttInstanceId': INSTANCE, 'Sn': 'x'})  # the second attempt's answer does not matter here
     log = server.requests_log()['requests']
     assert [(entry['action'], entry['method']) for entry in log] == [(action, 'POST')] * (1 if action == 'RegisterCaCertificate' else 2)
+
+
+# --- device certificates ------------------------------------------------------------------------------
+
+def _devices_of(emulator, count, list_total):
+    """Fixtures whose instance holds ``count`` copies of a default device certificate, alternately of CA ca-a and ca-b."""
+    fixtures = copy.deepcopy(emulator.fixtures)
+    template = fixtures['instances'][INSTANCE]['device_certificates'][0]['data']
+    fixtures['instances'][INSTANCE]['list_total'] = list_total
+    fixtures['instances'][INSTANCE]['device_certificates'] = [
+        {'data': dict(template, CaSn='ca-' + 'ab'[number % 2], DeviceSn='dev-%04d' % number)} for number in range(count)]
+    return fixtures
+
+
+@pytest.mark.parametrize('list_total', ['items', 'pages'])
+@pytest.mark.parametrize('count, page_size', [(0, 100), (41, 7), (42, 7), (250, 100)])
+def test_device_listings_read_every_page_in_api_order(start_emulator, emulator, acs_client, list_total, count, page_size):
+    server = start_emulator(fixtures=_devices_of(emulator, count, list_total))
+    for ca_sn in (None, 'ca-b'):
+        for max_concurrency in (1, 4):
+            server.reset()
+            answers = list_device_certificates(acs_client(server.url, KEYS), INSTANCE, ca_sn, max_concurrency, page_size=page_size)
+            listed = ['dev-%04d' % number for number in range(count) if ca_sn is None or 'ca-' + 'ab'[number % 2] == ca_sn]
+            assert [data['DeviceSn'] for data, dummy in answers] == listed
+            assert all(request_id for dummy, request_id in answers)
+            log = server.requests_log()['requests']
+            assert {entry['action'] for entry in log} == {'ListDeviceCertificateByCaSn' if ca_sn else 'ListDeviceCertificate'}
+            assert {entry['code'] for entry in log} == {None}
+            pages = len(listed) // page_size + 1
+            assert pages <= len(log) <= pages + max_concurrency - 1
+
+
+def test_a_device_listing_keeps_only_what_the_filter_accepts(start_emulator, emulator, acs_client):
+    server = start_emulator(fixtures=_devices_of(emulator, 30, 'items'))
+    answers = list_device_certificates(acs_client(server.url, KEYS), INSTANCE, None, 4, keep=lambda data: data['DeviceSn'].endswith('7'),
+                                       page_size=4)
+    assert [data['DeviceSn'] for data, dummy in answers] == ['dev-0007', 'dev-0017', 'dev-0027']
+
+
+def test_the_same_device_sn_under_two_cas_is_two_device_certificates_of_the_instance(start_emulator, emulator, acs_client):
+    fixtures = _devices_of(emulator, 2, 'items')
+    for entry in fixtures['instances'][INSTANCE]['device_certificates']:
+        entry['data']['DeviceSn'] = 'shared'
+    server = start_emulator(fixtures=fixtures)
+    answers = list_device_certificates(acs_client(server.url, KEYS), INSTANCE, None, 4, page_size=1)
+    assert [(data['CaSn'], data['DeviceSn']) for data, dummy in answers] == [('ca-a', 'shared'), ('ca-b', 'shared')]
+
+
+@pytest.mark.parametrize('ca_sn, action', [(None, 'ListDeviceCertificate'), ('ca', 'ListDeviceCertificateByCaSn')])
+@pytest.mark.parametrize('max_concurrency', [1, 4])
+def test_a_device_listing_stops_when_the_server_ignores_page_no(canned_server, acs_client, ca_sn, action, max_concurrency):
+    page = {'RequestId': 'R1', 'Data': {'Total': 1, 'DeviceCertificateVOS': [{'CaSn': 'ca', 'DeviceSn': 'same-%d' % number} for number in range(2)]}}
+    url = canned_server(200, 'application/json', json.dumps(page).encode())
+    with pytest.raises(ApsaraMQError, match=r'^%s returned device certificates of an earlier page again on page 2 \(request ID R1\)$' % action):
+        list_device_certificates(acs_client(url, KEYS), INSTANCE, ca_sn, max_concurrency, page_size=2)
+
+
+@pytest.mark.parametrize('ca_sn, listing', [(None, DEVICE_LISTING), ('ca', DEVICE_LISTING_BY_CA)])
+def test_a_device_listing_that_never_ends_stops_after_max_pages_in_one_line(endless_pages, acs_client, ca_sn, listing):
+    url = 'http://127.0.0.1:%d' % endless_pages.server_address[1]
+    with pytest.raises(ApsaraMQError, match=r'^%s was still answering full pages after 10000 pages of 1 device certificates \(request ID R10000\), '
+                       r'more than an instance holds; check endpoint and proxy$' % listing.action):
+        list_device_certificates(acs_client(url, KEYS), INSTANCE, ca_sn, max_concurrency=4, page_size=1)
+    assert endless_pages.requests == listing.max_pages == 10000
+
+
+@pytest.mark.parametrize('body, message', [
+    ({'RequestId': 'R2'}, r'^ListDeviceCertificate answered without a Data object \(request ID R2\)'),
+    ({'RequestId': 'R3', 'Data': {'DeviceCertificateVOS': {'DeviceSn': 'x'}}},
+     r'^ListDeviceCertificate answered with a DeviceCertificateVOS that is not a list of objects \(request ID R3\)$'),
+    ({'RequestId': 'R4', 'Data': {'DeviceCertificateVOS': ['x']}},
+     r'^ListDeviceCertificate answered with a DeviceCertificateVOS that is not a list of objects \(request ID R4\)$'),
+])
+def test_a_device_listing_refuses_answers_it_cannot_read(canned_server, acs_client, body, message):
+    url = canned_server(200, 'application/json', json.dumps(body).encode())
+    with pytest.raises(ApsaraMQError, match=message):
+        list_device_certificates(acs_client(url, KEYS), INSTANCE, max_concurrency=4)
+
+
+def test_get_device_certificate_returns_the_data_and_request_id(emulator, acs_client):
+    data, request_id = get_device_certificate(acs_client(emulator.url, KEYS), INSTANCE, '00e0a1c0ffee000001', '00dec1ce0100000002')
+    assert data == emulator.fixtures['instances'][INSTANCE]['device_certificates'][1]['data']
+    assert len(request_id) == 36
+
+
+@pytest.mark.parametrize('answered', [{'DeviceSn': 'attacker-chosen', 'CaSn': 'ca'}, {'CaSn': 'ca'}])
+def test_an_answer_about_another_device_is_refused(canned_server, acs_client, answered):
+    url = canned_server(200, 'application/json', json.dumps({'RequestId': 'R5', 'Data': answered}).encode())
+    with pytest.raises(ApsaraMQError, match=r"^GetDeviceCertificate answered with the device certificate of SN %r when SN 'dev-1' was asked "
+                       r"\(request ID R5\); check endpoint and proxy$" % answered.get('DeviceSn')):
+        get_device_certificate(acs_client(url, KEYS), INSTANCE, 'ca', 'dev-1')
+
+
+def test_get_device_certificate_without_data_is_refused(canned_server, acs_client):
+    url = canned_server(200, 'application/json', b'{"RequestId": "R6", "Data": []}')
+    with pytest.raises(ApsaraMQError, match=r'^GetDeviceCertificate answered without a Data object \(request ID R6\)'):
+        get_device_certificate(acs_client(url, KEYS), INSTANCE, 'ca', 'dev-1')
+
+
+def test_device_writes_name_the_ca_and_the_device_and_are_posted(start_emulator, acs_client):
+    server = start_emulator()
+    client = acs_client(server.url, KEYS)
+    ca_sn, device_sn = '00e0a1c0ffee000001', '00dec1ce0100000001'
+    set_device_status(client, INSTANCE, ca_sn, device_sn, False)
+    assert get_device_certificate(client, INSTANCE, ca_sn, device_sn)[0]['Status'] == '0'
+    set_device_status(client, INSTANCE, ca_sn, device_sn, True)
+    assert get_device_certificate(client, INSTANCE, ca_sn, device_sn)[0]['Status'] == '1'
+    delete_device_certificate(client, INSTANCE, ca_sn, device_sn)
+    assert [(entry['action'], entry['method']) for entry in server.requests_log()['requests'] if entry['method'] == 'POST'] == [
+        ('InactivateDeviceCertificate', 'POST'), ('ActiveDeviceCertificate', 'POST'), ('DeleteDeviceCertificate', 'POST')]
+    with pytest.raises(ApsaraMQError, match='FindDeviceBySnError'):
+        get_device_certificate(client, INSTANCE, ca_sn, device_sn)

@@ -1,0 +1,159 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Device certificates of one CA brought to a status or deleted, against the emulator: what is read, what is written, what is returned."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import time
+
+import pytest
+
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_lifecycle import DeviceLifecycle
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
+
+INSTANCE = 'post-cn-emulator01'
+CA_SN = '00e0a1c0ffee000001'
+ACTIVE, INACTIVE = '00dec1ce0100000001', '00dec1ce0100000002'
+READ = 'GetDeviceCertificate'
+
+
+@pytest.fixture
+def lifecycle(acs_client):
+    """Function: lifecycle(server, check_mode=False, max_concurrency=1) -> a DeviceLifecycle of CA_SN on the server."""
+    def make(server, check_mode=False, max_concurrency=1):
+        return DeviceLifecycle(acs_client(server.url), INSTANCE, CA_SN, int(time.time() * 1000), check_mode, max_concurrency)
+    return make
+
+
+def sent(server, since=0):
+    return [entry['action'] for entry in server.requests_log()['requests'][since:]]
+
+
+def statuses(server, lifecycle, device_sns):
+    """What the emulator holds now, through a run that changes nothing."""
+    certificates = lifecycle(server).ensure(device_sns)[1]
+    return dict((facts['device_sn'], facts['status']) for facts in certificates)
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 8])
+@pytest.mark.parametrize('status, differs, write', [('inactive', ACTIVE, 'InactivateDeviceCertificate'), ('active', INACTIVE, 'ActiveDeviceCertificate')])
+def test_only_the_devices_that_differ_are_written_then_nothing(clean_emulator, lifecycle, max_concurrency, status, differs, write):
+    changed, certificates, diff = lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], status=status)
+    assert changed is True
+    assert sorted(sent(clean_emulator)) == sorted([READ, READ, write])
+    assert [(facts['device_sn'], facts['status']) for facts in certificates] == [(ACTIVE, status), (INACTIVE, status)]
+    assert diff == {'before': {ACTIVE: 'active', INACTIVE: 'inactive'}, 'after': {ACTIVE: status, INACTIVE: status}}
+    count = clean_emulator.requests_log()['count']
+    again = lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], status=status)
+    assert again[0] is False and again[2]['before'] == again[2]['after'] == {ACTIVE: status, INACTIVE: status}
+    assert [(facts['device_sn'], facts['status']) for facts in again[1]] == [(ACTIVE, status), (INACTIVE, status)]
+    assert sent(clean_emulator, count) == [READ, READ]
+
+
+def test_the_facts_returned_are_those_a_read_would_give_after_the_task(clean_emulator, lifecycle):
+    written = lifecycle(clean_emulator).ensure([ACTIVE], status='inactive')[1]
+    read = lifecycle(clean_emulator).ensure([ACTIVE])[1]
+    assert [dict(facts, request_id=None) for facts in written] == [dict(facts, request_id=None) for facts in read]
+    assert read[0]['x509']['subject']['commonName'] == 'emulator-device-rsa-active'
+
+
+def test_check_mode_writes_nothing_and_says_what_a_run_would_do(clean_emulator, lifecycle):
+    changed, certificates, diff = lifecycle(clean_emulator, check_mode=True, max_concurrency=4).ensure([ACTIVE, INACTIVE], status='inactive')
+    assert changed is True and [facts['status'] for facts in certificates] == ['inactive', 'inactive']
+    assert diff['after'] == {ACTIVE: 'inactive', INACTIVE: 'inactive'}
+    assert sent(clean_emulator) == [READ, READ]
+    assert statuses(clean_emulator, lifecycle, [ACTIVE]) == {ACTIVE: 'active'}
+
+
+def test_without_status_present_changes_nothing(clean_emulator, lifecycle):
+    changed, certificates, diff = lifecycle(clean_emulator, max_concurrency=4).ensure([INACTIVE, ACTIVE])
+    assert changed is False and [facts['status'] for facts in certificates] == ['inactive', 'active']
+    assert diff['before'] == diff['after'] == {ACTIVE: 'active', INACTIVE: 'inactive'}
+    assert sent(clean_emulator) == [READ, READ]
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 8])
+def test_a_device_asked_twice_is_read_and_written_once_and_returned_twice(clean_emulator, lifecycle, max_concurrency):
+    changed, certificates, diff = lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, ACTIVE], status='inactive')
+    assert changed is True and [facts['device_sn'] for facts in certificates] == [ACTIVE, ACTIVE]
+    assert certificates[0] == certificates[1] and certificates[0] is not certificates[1]
+    assert sent(clean_emulator) == [READ, 'InactivateDeviceCertificate'] and diff['after'] == {ACTIVE: 'inactive'}
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 8])
+def test_absent_deletes_the_registered_ones_and_leaves_the_others_out(clean_emulator, lifecycle, max_concurrency):
+    devices = lifecycle(clean_emulator, max_concurrency=max_concurrency)
+    changed, certificates, diff = devices.ensure([ACTIVE, 'never-registered', INACTIVE], state='absent')
+    assert changed is True and certificates == []
+    assert sorted(sent(clean_emulator)) == sorted([READ] * 3 + ['DeleteDeviceCertificate'] * 2)
+    assert diff == {'before': {ACTIVE: 'active', 'never-registered': 'absent', INACTIVE: 'inactive'},
+                    'after': {ACTIVE: 'absent', 'never-registered': 'absent', INACTIVE: 'absent'}}
+    count = clean_emulator.requests_log()['count']
+    assert lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], state='absent')[:2] == (False, [])
+    assert sent(clean_emulator, count) == [READ, READ]
+
+
+def test_absent_in_check_mode_deletes_nothing(clean_emulator, lifecycle):
+    changed, certificates, diff = lifecycle(clean_emulator, check_mode=True).ensure([ACTIVE], state='absent')
+    assert (changed, certificates, diff['after']) == (True, [], {ACTIVE: 'absent'})
+    assert sent(clean_emulator) == [READ]
+    assert statuses(clean_emulator, lifecycle, [ACTIVE]) == {ACTIVE: 'active'}
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 8])
+def test_present_never_creates_and_writes_nothing_when_one_is_missing(clean_emulator, lifecycle, max_concurrency):
+    with pytest.raises(ApsaraMQError) as raised:
+        lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure(['new-2', ACTIVE, 'new-1', 'new-2'], status='inactive')
+    assert str(raised.value) == ('CA %s has no registered device certificate of SN new-2, new-1: device certificates cannot be created, the broker '
+                                 'registers one when a device first connects with it' % CA_SN)
+    assert sent(clean_emulator) == [READ] * 3
+    assert statuses(clean_emulator, lifecycle, [ACTIVE]) == {ACTIVE: 'active'}
+
+
+def test_a_device_of_another_ca_is_not_one_of_this_cas(clean_emulator, lifecycle):
+    with pytest.raises(ApsaraMQError, match='^CA %s has no registered device certificate of SN 00dec1ce0200000001: ' % CA_SN):
+        lifecycle(clean_emulator).ensure(['00dec1ce0200000001'], status='inactive')
+
+
+def test_a_device_that_connects_again_after_deletion_is_registered_and_can_be_locked_out(clean_emulator, lifecycle):
+    data = [entry['data'] for entry in clean_emulator.fixtures['instances'][INSTANCE]['device_certificates'] if entry['data']['DeviceSn'] == ACTIVE][0]
+    lifecycle(clean_emulator).ensure([ACTIVE], state='absent')
+    assert clean_emulator.connect(INSTANCE, data['DeviceContent'])['registered'] is True
+    assert lifecycle(clean_emulator).ensure([ACTIVE], status='inactive')[0] is True
+    refused = clean_emulator.connect(INSTANCE, data['DeviceContent'])
+    assert (refused['connected'], refused['registered']) == (False, False)
+
+
+@pytest.fixture
+def device_without_status(start_emulator, emulator):
+    fixtures = copy.deepcopy(emulator.fixtures)
+    del fixtures['instances'][INSTANCE]['device_certificates'][0]['data']['Status']
+    return start_emulator(fixtures=fixtures)
+
+
+@pytest.mark.parametrize('state', ['present', 'absent'])
+def test_an_answer_that_makes_no_sense_fails_in_one_line_before_any_write(device_without_status, lifecycle, state):
+    with pytest.raises(ApsaraMQError) as raised:
+        lifecycle(device_without_status, max_concurrency=4).ensure([INACTIVE, ACTIVE], state=state, status='active')
+    assert str(raised.value).startswith("device SN %s: The API answered with device certificate data this collection cannot read: malformed "
+                                        "device certificate data (SN '%s'): required field Status is missing or null (request ID " % (ACTIVE, ACTIVE))
+    assert sent(device_without_status) == [READ, READ]
+
+
+def test_a_write_that_fails_fails_the_task_naming_the_device(clean_emulator, acs_client):
+    clean_emulator.inject(kind='unavailable', action='InactivateDeviceCertificate')
+    lifecycle = DeviceLifecycle(acs_client(clean_emulator.url, retries=0), INSTANCE, CA_SN, int(time.time() * 1000), max_concurrency=4)
+    with pytest.raises(ApiError) as raised:
+        lifecycle.ensure([INACTIVE, ACTIVE], status='inactive')
+    assert str(raised.value).startswith('device SN %s: InactivateDeviceCertificate failed: ServiceUnavailable' % ACTIVE)
+    assert raised.value.code == 'ServiceUnavailable'
+
+
+def test_an_empty_list_asks_nothing(clean_emulator, lifecycle):
+    assert lifecycle(clean_emulator, max_concurrency=16).ensure([], status='inactive') == (False, [], {'before': {}, 'after': {}})
+    assert sent(clean_emulator) == []
