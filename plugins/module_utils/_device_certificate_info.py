@@ -43,7 +43,7 @@ def device_certificate_facts(client, instance_id, ca_sn, device_sns, now_ms, sta
         fetched = fetch_each(distinct, lambda device_sn: get_device_certificate(client, instance_id, ca_sn, device_sn), max_concurrency,
                              'device SN %s')
         kept = [device_sn for device_sn in distinct if keep is None or keep(fetched[device_sn][0])]
-    except ValueError as exc:  # a filter met data that makes no sense
+    except ValueError as exc:  # the filter met data that makes no sense; requests and describe_devices raise ApsaraMQError
         raise ApsaraMQError('The API answered with device certificate data this collection cannot read: %s' % exc) from None
     certificates, warnings = describe_devices([fetched[device_sn] for device_sn in kept], now_ms)
     by_sn = dict(zip(kept, certificates))

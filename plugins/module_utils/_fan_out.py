@@ -18,7 +18,7 @@ def fetch_each(keys, fetch, max_concurrency, label):
     yet started are cancelled. One key, or one request at a time, needs no thread.
     """
     fetched = {}
-    if len(keys) == 1 or max_concurrency == 1:
+    if len(keys) <= 1 or max_concurrency == 1:
         for key in keys:
             try:
                 fetched[key] = fetch(key)

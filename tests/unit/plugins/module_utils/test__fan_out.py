@@ -72,3 +72,9 @@ def test_keys_not_started_are_cancelled_after_a_failure():
     with pytest.raises(ApsaraMQError, match='^item 0: no 0$'):
         fetch_each(list(range(200)), fetch, 2, 'item %s')
     assert len(started) < 20
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 16])
+def test_no_key_asks_nothing(max_concurrency):
+    fetch = Recorder()
+    assert fetch_each([], fetch, max_concurrency, 'item %s') == {} and fetch.keys == []
