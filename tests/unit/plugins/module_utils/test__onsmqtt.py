@@ -191,6 +191,15 @@ def test_device_listings_read_every_page_in_api_order(start_emulator, emulator, 
             assert pages <= len(log) <= pages + max_concurrency - 1
 
 
+@pytest.mark.parametrize('ca_sn, count', [(None, 56), ('ca-b', 28)])
+def test_a_device_listing_whose_total_is_right_sends_nothing_past_the_empty_page(start_emulator, emulator, acs_client, ca_sn, count):
+    # 4 or 8 full pages of 7, then the empty page that ends the listing; the latency keeps any page asked for from being cancelled unsent
+    server = start_emulator('--latency-ms', '20', fixtures=_devices_of(emulator, 56, 'items'))
+    answers = list_device_certificates(acs_client(server.url, KEYS), INSTANCE, ca_sn, max_concurrency=4, page_size=7)
+    assert len(answers) == count
+    assert server.requests_log()['count'] == count // 7 + 1
+
+
 def test_a_device_listing_keeps_only_what_the_filter_accepts(start_emulator, emulator, acs_client):
     server = start_emulator(fixtures=_devices_of(emulator, 30, 'items'))
     answers = list_device_certificates(acs_client(server.url, KEYS), INSTANCE, None, 4, keep=lambda data: data['DeviceSn'].endswith('7'),

@@ -11,11 +11,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib.util
+import subprocess
 
 import pytest
 
 MODULES_PACKAGE = 'ansible_collections.alibabacloud.apsaramq.plugins.modules'
 DEFAULT_MODULE = 'mqtt_ca_certificate_info'
+FLEET_GENERATION_TIMEOUT_SECONDS = 120
 
 
 def module_path(module):
@@ -42,3 +44,19 @@ def module_failure(module_file_failure):
     def fail(args, environ=None, module=DEFAULT_MODULE):
         return module_file_failure(module_path(module), args, environ)
     return fail
+
+
+@pytest.fixture(scope='session')
+def fleet_fixtures_path(tmp_path_factory, emulator_command):
+    """Factory: fleet_fixtures_path(count) -> a fixture file: the default fixtures plus ``count`` device certificates on
+    post-cn-emulator01 (the emulator's --device-certificates), generated once per count and session. The emulator takes
+    --device-certificates only for fixtures it generates, so start_emulator(fixtures=...) serves this file instead."""
+    paths = {}
+
+    def path(count):
+        if count not in paths:
+            paths[count] = tmp_path_factory.mktemp('fleet') / 'fixtures.json'
+            subprocess.run([*emulator_command, '--write-fixtures', str(paths[count]), '--device-certificates', str(count)], check=True,
+                           timeout=FLEET_GENERATION_TIMEOUT_SECONDS)
+        return paths[count]
+    return path
