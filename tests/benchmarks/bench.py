@@ -11,10 +11,15 @@ Cases (each run after a warm-up, several times, interleaved with what it is comp
   sns     1, 10 and 100 SNs at 50 ms latency: one task with every SN, and a loop: of single-SN tasks
   hosts   the mqtt_ca role over 10, 100 and 500 local hosts, and a baseline play doing the same file work with
           plain stat/file/copy tasks: wall time, the role's API requests, per-host slopes
+  audit   10,000 device certificates at 50 ms latency: one mqtt_device_certificate_info task returning those that expire
+          within 30 days, and audit_sdk.py (the official SDK, one page after the other) doing the same, results compared;
+          the full listing in one task, and where its time goes (audit_module_utils.py, the module run by itself)
+  inactivate  1,000 devices inactivated by one mqtt_device_certificate task, and by a loop: of single-device tasks
 Then the must-reach checks (ratios from this run); the exit status is 1 when any is missed, and the table says which.
 
 Run it in the test venv with the collection importable, as `make bench` does:
     python tests/benchmarks/bench.py [--quick] [--runs 7] [--only adhoc,lookup] [--json-dir DIR] [--cache-dir DIR]
+    python tests/benchmarks/bench.py --only audit,inactivate [--device-count 10000] [--inactivate-count 1000]
 """
 
 import argparse
@@ -47,7 +52,11 @@ KEY_ID, KEY_SECRET = 'emulator-access-key-id', 'emulator-access-key-secret'
 SN = '00e0a1c0ffee000001'  # the RSA CA with its verification certificate
 HOST_SNS = [SN]  # the role's SNs in the host case: one file per host
 MODULE = 'alibabacloud.apsaramq.mqtt_ca_certificate_info'
-CASES = ('adhoc', 'lookup', 'sns', 'hosts')
+DEVICE_INFO_MODULE = 'alibabacloud.apsaramq.mqtt_device_certificate_info'
+DEVICE_MODULE = 'alibabacloud.apsaramq.mqtt_device_certificate'
+DEVICE_CA_SN = SN  # the CA whose devices the inactivate case locks out
+EXPIRES_WITHIN_DAYS = 30
+CASES = ('adhoc', 'lookup', 'sns', 'hosts', 'audit', 'inactivate')
 EXTRA_CASES = ('profile',)  # only when asked for with --only
 PYINSTRUMENT = 'pyinstrument==5.1.3'
 
@@ -57,6 +66,8 @@ LOOKUP_VS_SDK_WALL = 0.5
 LOOKUP_VS_SDK_RSS = 0.7
 ONE_TASK_VS_LOOP_AT_100 = 10.0
 ROLE_SLOPE_VS_FILE_WORK = 1.10
+# The must-reach limit of issue 15.
+SDK_LOOP_VS_AUDIT_TASK = 3.0
 
 
 def collections_root():
@@ -128,8 +139,12 @@ class Emulator:
     """The emulator as a subprocess; stops when this script's pipe to it closes."""
 
     def __init__(self, work_dir, fixtures, *args):
-        path = work_dir / ('fixtures-%d.json' % id(self))
-        path.write_text(json.dumps(fixtures))
+        """``fixtures``: the fixture data, or the path of a fixture file."""
+        if isinstance(fixtures, pathlib.Path):
+            path = fixtures
+        else:
+            path = work_dir / ('fixtures-%d.json' % id(self))
+            path.write_text(json.dumps(fixtures))
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, str(EMULATOR), '--port', '0', '--fixtures', str(path), '--stop-on-stdin-eof', *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -143,6 +158,9 @@ class Emulator:
 
     def request_count(self):
         return self._control('/_emulator/requests')['count']
+
+    def requests(self):
+        return self._control('/_emulator/requests')['requests']
 
     def reset(self):
         self._control('/_emulator/reset', b'')
@@ -167,6 +185,16 @@ def with_copies(fixtures, count):
     return many
 
 
+def device_fixtures(work_dir, fixtures, total):
+    """The path of a fixture file whose instance holds ``total`` device certificates: those of the defaults and the
+    emulator's generated ones (--device-certificates); written once per bench run (about 5 s for 10,000)."""
+    path = work_dir / ('devices-%d.json' % total)
+    if not path.exists():
+        generated = total - len(fixtures['instances'][INSTANCE]['device_certificates'])
+        subprocess.run([sys.executable, str(EMULATOR), '--write-fixtures', str(path), '--device-certificates', str(generated)], check=True)
+    return path
+
+
 class Ansible:
     """ansible and ansible-playbook of this venv, with the collection, in a scratch directory (no stray ansible.cfg)."""
 
@@ -185,8 +213,11 @@ class Ansible:
                    '-e', 'ansible_python_interpreter=%s' % sys.executable]
         return run_measured(command, self.env, self.cwd, expect)
 
-    def playbook(self, inventory, playbook, timer_file=None):
+    def playbook(self, inventory, playbook, timer_file=None, returned=None):
+        """``returned``: KEY:FIELD for bench_timer to keep of each task's result (and its cost, left out of its times)."""
         env = dict(self.env, BENCH_TIMER_FILE=str(timer_file)) if timer_file else self.env
+        if returned:
+            env = dict(env, BENCH_TIMER_RETURNED=returned)
         return run_measured([os.path.join(self.bin_dir, 'ansible-playbook'), '-i', str(inventory), str(playbook)], env, self.cwd)
 
 
@@ -237,15 +268,20 @@ def bench_venv(cache_dir):
     return venv / 'bin' / 'python'
 
 
+def script_env():
+    """The environment of the benchmark scripts: the emulator's keys for the default credential chain, the collection
+    importable; the scripts find their libraries compiled (the SDK's by pip, ours by a warm-up run: .pyc written)."""
+    env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID=KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=KEY_SECRET, PYTHONPATH=str(collections_root()))
+    for name in ('PYTHONDONTWRITEBYTECODE', 'VIRTUAL_ENV', 'ALIBABA_CLOUD_SECURITY_TOKEN'):
+        env.pop(name, None)
+    return env
+
+
 def case_lookup(options, work_dir, fixtures, results):
     """Whole-process wall time and peak RSS of one lookup: our module_utils against the official SDK, same venv."""
     python = str(bench_venv(options.cache_dir))
     emulator = Emulator(work_dir, fixtures)
-    # Both scripts find their libraries compiled: the SDK's by pip, ours by the warm-up run (PYTHONDONTWRITEBYTECODE dropped).
-    env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID=KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=KEY_SECRET,
-               PYTHONPATH=str(collections_root()))
-    for name in ('PYTHONDONTWRITEBYTECODE', 'VIRTUAL_ENV', 'ALIBABA_CLOUD_SECURITY_TOKEN'):
-        env.pop(name, None)
+    env = script_env()
     arguments = [emulator.host_port, INSTANCE, SN]
     try:
         measured = interleaved({
@@ -268,8 +304,7 @@ def case_profile(options, work_dir, fixtures, results):
     if subprocess.run([python, '-c', 'import pyinstrument'], capture_output=True, check=False).returncode:
         subprocess.run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', PYINSTRUMENT], check=True)
     emulator = Emulator(work_dir, fixtures)
-    env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID=KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=KEY_SECRET, PYTHONPATH=str(collections_root()))
-    env.pop('PYTHONDONTWRITEBYTECODE', None)
+    env = script_env()
     report_file = work_dir / 'profile.txt'
     command = [python, '-m', 'pyinstrument', '--interval', '0.0005', '-r', 'text', '--no-color', '-o', str(report_file),
                str(HERE / 'lookup_module_utils.py'), emulator.host_port, INSTANCE, SN]
@@ -404,7 +439,156 @@ def case_hosts(options, work_dir, fixtures, results):
     results['hosts.timers'] = timers
 
 
+def one_task_play(work_dir, name, task):
+    return write_json(work_dir / ('%s.json' % name), [{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}])
+
+
+def device_connection(emulator):
+    return {'instance_id': INSTANCE, 'endpoint': emulator.url, 'access_key_id': KEY_ID, 'access_key_secret': KEY_SECRET}
+
+
+def summary(samples, unit, label):
+    return dict(benchlib.summarize(samples), unit=unit, label=label)
+
+
+def case_audit(options, work_dir, fixtures, results):
+    """N device certificates at 50 ms latency: one audit task against the SDK's page loop, then the full listing taken apart."""
+    count, latency = options.device_count, options.latency_ms
+    emulator = Emulator(work_dir, device_fixtures(work_dir, fixtures, count), '--latency-ms', str(latency))
+    ansible = Ansible(work_dir)
+    inventory = localhost_inventory(work_dir, ansible)
+    env = script_env()
+    audit_args = dict(device_connection(emulator), expires_within_days=EXPIRES_WITHIN_DAYS)
+    plays = {'audit': one_task_play(work_dir, 'audit', {'name': 'The devices that expire within %d days' % EXPIRES_WITHIN_DAYS,
+                                                        DEVICE_INFO_MODULE: audit_args}),
+             'listing': one_task_play(work_dir, 'listing', {'name': 'Every device', DEVICE_INFO_MODULE: device_connection(emulator)})}
+    module_path = REPO / 'plugins' / 'modules' / (DEVICE_INFO_MODULE.rsplit('.', 1)[1] + '.py')
+    module_args = {'audit': write_json(work_dir / 'audit-args.json', {'ANSIBLE_MODULE_ARGS': audit_args}),
+                   'listing': write_json(work_dir / 'listing-args.json', {'ANSIBLE_MODULE_ARGS': device_connection(emulator)})}
+    returned, task_seconds, requests, steps = {}, {}, {}, {}
+
+    def counted(name, run):
+        requests.setdefault(name, []).append(emulator.request_count())
+        return run
+
+    def task(play):
+        """ansible-playbook with the one task; the wall time without what bench_timer's copy of the result cost."""
+        timer_file = work_dir / ('timer-%s.json' % play)
+        run = ansible.playbook(inventory, plays[play], timer_file, returned='device_certificates:device_sn')
+        timed, = json.loads(timer_file.read_text())
+        run.seconds -= timed['returned_seconds']
+        returned.setdefault(play + '.task', []).append(timed['returned'])
+        task_seconds.setdefault(play, []).append(timed['seconds'])
+        return counted(play + '.task', run)
+
+    def sdk():
+        run = run_measured([sys.executable, str(HERE / 'audit_sdk.py'), emulator.host_port, INSTANCE, str(EXPIRES_WITHIN_DAYS)], env, str(work_dir))
+        returned.setdefault('audit.sdk', []).append(json.loads(run.stdout))
+        return counted('audit.sdk', run)
+
+    def module(play):
+        """The module run by itself (no AnsiballZ), its arguments from a file as AnsibleModule reads them."""
+        run = run_measured([sys.executable, str(module_path), str(module_args[play])], env, str(work_dir), expect=['"device_certificates": ['])
+        returned.setdefault(play + '.module', []).append([device['device_sn'] for device in json.loads(run.stdout)['device_certificates']])
+        return counted(play + '.module', run)
+
+    def module_utils(play):
+        days = [str(EXPIRES_WITHIN_DAYS)] if play == 'audit' else []
+        run = run_measured([sys.executable, str(HERE / 'audit_module_utils.py'), emulator.host_port, INSTANCE] + days, env, str(work_dir))
+        answer = json.loads(run.stdout)
+        for step, seconds in answer['seconds'].items():
+            steps.setdefault((play, step), []).append(seconds)
+        steps.setdefault((play, 'json_bytes'), []).append(answer['json_bytes'])
+        returned.setdefault(play + '.module_utils', []).append(answer['count'])  # how many: the SNs are the module's
+        return counted(play + '.module_utils', run)
+
+    try:
+        audit = interleaved({'task': lambda: task('audit'), 'sdk': sdk}, options.audit_runs, before_each=lambda name: emulator.reset())
+        print('  audit done', flush=True)
+        apart = interleaved(dict((name, functools.partial(runner, play)) for name, runner, play in (
+            ('listing.task', task, 'listing'), ('listing.module', module, 'listing'), ('listing.module_utils', module_utils, 'listing'),
+            ('audit.module', module, 'audit'), ('audit.module_utils', module_utils, 'audit'))),
+            options.listing_runs, before_each=lambda name: emulator.reset())
+    finally:
+        emulator.stop()
+    where = '%d device certificates, %d ms latency' % (count, latency)
+    results['audit.task'] = summary([run.seconds for run in audit['task']], 's', 'one audit task, expires_within_days: %d, %s (ansible-playbook wall)'
+                                    % (EXPIRES_WITHIN_DAYS, where))
+    results['audit.task.task'] = summary(task_seconds['audit'][-options.audit_runs:], 's', 'of which the task (bench_timer)')
+    results['audit.sdk'] = summary([run.seconds for run in audit['sdk']], 's', 'audit_sdk.py: the official SDK, one page after the other, '
+                                   'filtering the same way (whole process)')
+    results['audit.module'] = summary([run.seconds for run in apart['audit.module']], 's', 'the audit module run by itself (whole process)')
+    results['listing.task'] = summary([run.seconds for run in apart['listing.task']], 's', 'one task listing all %s (ansible-playbook wall)' % where)
+    results['listing.task.task'] = summary(task_seconds['listing'][-options.listing_runs:], 's', 'of which the task (bench_timer)')
+    results['listing.module'] = summary([run.seconds for run in apart['listing.module']], 's', 'the listing module run by itself (whole process)')
+    for (play, step), samples in sorted(steps.items()):
+        unit, what = ('bytes', 'the JSON the module prints') if step == 'json_bytes' else ('s', 'audit_module_utils.py step: %s' % step)
+        results['%s.module_utils.%s' % (play, step)] = summary(samples[-options.listing_runs:], unit, what + (' (%s)' % play))
+    for name, samples in sorted(requests.items()):
+        results['%s.requests' % name] = summary(samples, 'requests', 'API requests of one run (warm-up included)')
+    reference = returned['audit.sdk'][0]
+    differences = [benchlib.first_difference(reference, sns) for name in ('audit.task', 'audit.sdk', 'audit.module') for sns in returned[name]]
+    results['audit.same_sns'] = {'certificates': len(reference), 'runs': len(differences), 'differing': [text for text in differences if text]}
+    results['listing.returned'] = sorted(set([len(sns) for name in ('listing.task', 'listing.module') for sns in returned[name]]
+                                             + returned['listing.module_utils']))
+
+
+def case_inactivate(options, work_dir, fixtures, results):
+    """N devices of one CA inactivated by one task, and by a loop: of single-device tasks; each run from the fixtures' state."""
+    count = options.inactivate_count
+    path = device_fixtures(work_dir, fixtures, options.device_count)
+    devices = json.loads(path.read_text())['instances'][INSTANCE]['device_certificates']
+    try:
+        device_sns = benchlib.devices_in_status([device['data'] for device in devices], DEVICE_CA_SN, '1', int(time.time() * 1000), count)
+    except ValueError as exc:
+        raise SystemExit('--inactivate-count %d: %s' % (count, exc)) from None
+    emulator = Emulator(work_dir, path, '--latency-ms', str(options.latency_ms))
+    ansible = Ansible(work_dir)
+    inventory = localhost_inventory(work_dir, ansible)
+    args = dict(device_connection(emulator), ca_sn=DEVICE_CA_SN, status='inactive')
+    plays = {'task': one_task_play(work_dir, 'inactivate-task', {'name': 'Lock out %d devices' % count,
+                                                                 DEVICE_MODULE: dict(args, device_sn=device_sns)}),
+             'loop': one_task_play(work_dir, 'inactivate-loop', {'name': 'Lock out one device per loop item', 'loop': device_sns,
+                                                                 DEVICE_MODULE: dict(args, device_sn=['{{ item }}'])})}
+    expected = {'GetDeviceCertificate': count, 'InactivateDeviceCertificate': count}
+
+    def played(name):
+        run = ansible.playbook(inventory, plays[name])
+        actions = benchlib.action_counts(emulator.requests())
+        if actions != expected:
+            raise SystemExit('inactivating %d devices by %s sent %s, not %s' % (count, name, actions, expected))
+        return run
+    try:
+        measured = interleaved({'task': lambda: played('task'), 'loop': lambda: played('loop')}, options.inactivate_runs, warmups=0,
+                               before_each=lambda name: emulator.reset())
+    finally:
+        emulator.stop()
+    results['inactivate.count'] = count
+    for name, label in (('task', 'one task inactivating %d devices'), ('loop', 'loop: over %d single-device tasks')):
+        results['inactivate.%s' % name] = summary([run.seconds for run in measured[name]], 's', (label % count)
+                                                  + ', %d ms latency (ansible-playbook wall)' % options.latency_ms)
+
+
 # --- the checks and the report -----------------------------------------------------------------------------------
+
+
+def device_breakdown(results):
+    """Where the time of the full listing goes (medians, seconds): outside the task (ansible-playbook's start and end), the
+    module run by itself and its steps, and Ansible's share of the task; that share's growth per returned certificate
+    from the audit (few returned) to the full listing, in milliseconds."""
+    def median(key):
+        return results[key]['median']
+    listing_ansible = median('listing.task.task') - median('listing.module')
+    audit_ansible = median('audit.task.task') - median('audit.module')
+    returned = results['listing.returned'][-1]
+    return {
+        'wall': median('listing.task'), 'outside_task': median('listing.task') - median('listing.task.task'), 'task': median('listing.task.task'),
+        'module': median('listing.module'), 'requests': median('listing.module.requests'),
+        'listing': median('listing.module_utils.listing'), 'describing': median('listing.module_utils.describing'),
+        'json': median('listing.module_utils.json'), 'json_bytes': median('listing.module_utils.json_bytes'),
+        'ansible': listing_ansible, 'audit_ansible': audit_ansible, 'returned': returned,
+        'ansible_ms_per_certificate': 1000 * benchlib.slope(results['audit.same_sns']['certificates'], audit_ansible, returned, listing_ansible),
+    }
 
 
 def checks_of(results, options):
@@ -440,6 +624,19 @@ def checks_of(results, options):
         checks.append(benchlib.Check('per-host slope of the role vs Ansible\'s own stat/file/copy tasks in it, %d to %d hosts' % (small, large),
                                      role / file_work, benchlib.LESS_OR_EQUAL, ROLE_SLOPE_VS_FILE_WORK,
                                      'role %.3f s/host, its file tasks %.3f s/host' % (role, file_work)))
+    if 'audit.task' in results:
+        same = results['audit.same_sns']
+        checks.append(benchlib.Check('the official SDK\'s page loop vs one audit task (expires_within_days: %d), wall' % EXPIRES_WITHIN_DAYS,
+                                     benchlib.ratio(results['audit.sdk'], results['audit.task']), benchlib.GREATER_OR_EQUAL, SDK_LOOP_VS_AUDIT_TASK,
+                                     '%d device certificates, %d ms latency, %d returned' % (options.device_count, options.latency_ms,
+                                                                                             same['certificates'])))
+        checks.append(benchlib.Check('runs of the audit task, the module and the SDK script whose device SNs differ from the SDK\'s first run',
+                                     len(same['differing']), benchlib.EQUAL, 0,
+                                     same['differing'][0] if same['differing'] else 'the same %d SNs in the same order in %d runs'
+                                     % (same['certificates'], same['runs'])))
+        checks.append(benchlib.Check('device certificates returned by the full listing (task, module, module_utils)', results['listing.returned'],
+                                     benchlib.EQUAL, [options.device_count], 'every run'))
+        results['devices.breakdown'] = device_breakdown(results)
     return checks
 
 
@@ -459,6 +656,17 @@ def report(results, checks):
         if 'baseline' in slopes:
             line += '; plain tasks play %.3f s/host (%d to %d hosts)' % (slopes['baseline'], slopes['baseline_from'], slopes['baseline_to'])
         print('\n' + line)
+    breakdown = results.get('devices.breakdown')
+    if breakdown:
+        breakdown = dict(breakdown, json_mib=breakdown['json_bytes'] / 1048576.0)
+        print('\nfull listing of %(returned)d device certificates: %(wall).2f s = %(outside_task).2f s ansible-playbook outside the task + the task '
+              '%(task).2f s;\n  the task = the module by itself %(module).2f s (listing: %(requests)d requests %(listing).2f s, describing '
+              '%(describing).2f s, JSON %(json).2f s of %(json_mib).1f MiB) + Ansible %(ansible).2f s (%(audit_ansible).2f s when the audit '
+              'returns few): %(ansible_ms_per_certificate).3f ms per returned certificate' % breakdown)
+    if 'inactivate.task' in results:
+        print('\ninactivating %d devices: one task %.1f s, a loop: %.1f s, %.1f x' % (
+            results['inactivate.count'], results['inactivate.task']['median'], results['inactivate.loop']['median'],
+            benchlib.ratio(results['inactivate.loop'], results['inactivate.task'])))
     print()
     for check in checks:
         print(check.line())
@@ -483,7 +691,14 @@ def parse_options(argv=None):
     parser.add_argument('--host-counts', default='10,100,500')
     parser.add_argument('--host-runs', default='3,2,1', help='runs per host count (default 3,2,1)')
     parser.add_argument('--baseline-host-counts', help='host counts that also run the baseline play (default: all but the largest)')
-    parser.add_argument('--quick', action='store_true', help='fewer runs, 10 and 50 hosts: to try the script, not to measure')
+    parser.add_argument('--device-count', type=int, default=10000, help='device certificates of the instance in the audit and inactivate '
+                        'cases (default 10000)')
+    parser.add_argument('--audit-runs', type=int, default=5, help='runs of the audit task and the SDK script (default 5)')
+    parser.add_argument('--listing-runs', type=int, default=3, help='runs of the full listing and of its parts (default 3)')
+    parser.add_argument('--inactivate-count', type=int, default=1000, help='devices inactivated in the inactivate case (default 1000)')
+    parser.add_argument('--inactivate-runs', type=int, default=1, help='runs of the one task and of the loop: (default 1)')
+    parser.add_argument('--quick', action='store_true', help='fewer runs, 10 and 50 hosts, 1,000 device certificates, 50 devices '
+                        'inactivated: to try the script, not to measure')
     parser.add_argument('--json', type=pathlib.Path, help='where to write the results (default: JSON_DIR/bench-DATE.json)')
     parser.add_argument('--json-dir', type=pathlib.Path, default=REPO / 'tests' / 'benchmarks' / 'results',
                         help='directory for bench-DATE.json (default: tests/benchmarks/results of this tree)')
@@ -495,6 +710,7 @@ def parse_options(argv=None):
         parser.error('unknown case(s): %s' % ', '.join(sorted(unknown)))
     if options.quick:
         options.runs, options.sn_runs, options.slow_runs, options.host_counts, options.host_runs = 3, 1, 1, '10,50', '1,1'
+        options.device_count, options.audit_runs, options.listing_runs, options.inactivate_count = 1000, 2, 1, 50
     options.sn_counts = [int(count) for count in options.sn_counts.split(',')]
     options.host_counts = [int(count) for count in options.host_counts.split(',')]
     options.host_runs = [int(count) for count in options.host_runs.split(',')]
@@ -514,7 +730,9 @@ def main(argv=None):
                 'options': {'cases': options.only, 'runs': options.runs, 'sn_runs': options.sn_runs, 'slow_runs': options.slow_runs,
                             'sn_counts': options.sn_counts, 'latency_ms': options.latency_ms, 'host_counts': options.host_counts,
                             'host_runs': options.host_runs, 'baseline_host_counts': options.baseline_host_counts,
-                            'host_sns': HOST_SNS, 'quick': options.quick},
+                            'host_sns': HOST_SNS, 'device_count': options.device_count, 'audit_runs': options.audit_runs,
+                            'listing_runs': options.listing_runs, 'inactivate_count': options.inactivate_count,
+                            'inactivate_runs': options.inactivate_runs, 'quick': options.quick},
                 'results': results}
     with tempfile.TemporaryDirectory(prefix='apsaramq-bench.') as work:
         work_dir = pathlib.Path(work)

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The arithmetic of bench.py, kept apart so that it can be tested: summaries, ratios, slopes, limits, the table.
+"""The arithmetic of bench.py, kept apart so that it can be tested: summaries, ratios, slopes, limits, the table, and
+the comparisons of results and request logs.
 
 Standard library only; no I/O.
 """
@@ -79,6 +80,34 @@ class Check:
 def missed(checks):
     """The names of the checks that failed, in order."""
     return [check.name for check in checks if not check.ok]
+
+
+def first_difference(expected, actual):
+    """None when two lists are equal, else where the first difference is, in words."""
+    for index, (wanted, got) in enumerate(zip(expected, actual)):
+        if wanted != got:
+            return 'item %d is %r, not %r' % (index, got, wanted)
+    if len(expected) != len(actual):
+        return '%d items, not %d' % (len(actual), len(expected))
+    return None
+
+
+def action_counts(requests):
+    """``{action: count}`` of an emulator's request log; a refused request counts under ``action (code)``."""
+    counts = {}
+    for request in requests:
+        key = request['action'] if request.get('code') is None else '%s (%s)' % (request['action'], request['code'])
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def devices_in_status(devices, ca_sn, status, now_ms, count):
+    """The SNs of the first ``count`` API device objects of the CA ``ca_sn`` in ``status`` and not expired at ``now_ms``."""
+    sns = [device['DeviceSn'] for device in devices
+           if device['CaSn'] == ca_sn and device['Status'] == status and int(device['ValidEnd']) > now_ms][:count]
+    if len(sns) < count:
+        raise ValueError('CA %s has %d valid device certificates in status %s, not %d' % (ca_sn, len(sns), status, count))
+    return sns
 
 
 def format_number(value):

@@ -80,3 +80,31 @@ def test_table_pads_columns_and_aligns_numbers_right():
 @pytest.mark.parametrize('value, text', [(1.0012, '1.001'), (38.66, '38.7'), (377.4, '377'), (3, '3'), ([1], '[1]'), (True, 'True')])
 def test_numbers_show_three_decimals_below_ten(value, text):
     assert benchlib.format_number(value) == text
+
+
+def test_first_difference_names_the_first_item_that_differs_or_the_lengths():
+    assert benchlib.first_difference(['a', 'b'], ['a', 'b']) is None
+    assert benchlib.first_difference([], []) is None
+    assert benchlib.first_difference(['a', 'b', 'c'], ['a', 'c', 'b']) == "item 1 is 'c', not 'b'"
+    assert benchlib.first_difference(['a', 'b'], ['a']) == '1 items, not 2'
+    assert benchlib.first_difference(['a'], ['a', 'b']) == '2 items, not 1'
+
+
+def test_action_counts_keep_refused_requests_apart():
+    log = [{'action': 'GetDeviceCertificate', 'code': None}, {'action': 'InactivateDeviceCertificate', 'code': None},
+           {'action': 'GetDeviceCertificate', 'code': None}, {'action': 'GetDeviceCertificate', 'code': 'Throttling.User'}]
+    assert benchlib.action_counts(log) == {'GetDeviceCertificate': 2, 'InactivateDeviceCertificate': 1, 'GetDeviceCertificate (Throttling.User)': 1}
+    assert benchlib.action_counts([]) == {}
+
+
+def device(sn, ca_sn='ca1', status='1', valid_end='2000'):
+    return {'DeviceSn': sn, 'CaSn': ca_sn, 'Status': status, 'ValidEnd': valid_end}
+
+
+def test_devices_in_status_are_the_first_of_the_ca_in_that_status_and_valid():
+    devices = [device('other-ca', ca_sn='ca2'), device('inactive', status='0'), device('expired', valid_end='999'),
+               device('d1'), device('d2', valid_end=3000), device('d3')]
+    assert benchlib.devices_in_status(devices, 'ca1', '1', 1000, 2) == ['d1', 'd2']
+    assert benchlib.devices_in_status(devices, 'ca1', '0', 1000, 1) == ['inactive']
+    with pytest.raises(ValueError, match='CA ca1 has 3 valid device certificates in status 1, not 4'):
+        benchlib.devices_in_status(devices, 'ca1', '1', 1000, 4)
