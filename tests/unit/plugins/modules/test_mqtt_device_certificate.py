@@ -208,3 +208,22 @@ def test_the_secret_appears_in_no_output(emulator, module_keys, run_module):
     result, process = run_module(dict(module_keys, instance_id=INSTANCE, endpoint=emulator.url, ca_sn=CA_SN, device_sn=['missing'],
                                       _ansible_diff=True), module=MODULE)
     assert result['failed'] and module_keys['access_key_secret'] not in process.stdout + process.stderr
+
+
+@pytest.mark.parametrize('fault', ['unavailable', 'drop'])
+def test_a_deletion_whose_answer_is_lost_is_not_a_failure(start_emulator, device_task, statuses, fault):
+    server = start_emulator()
+    server.inject(kind=fault, action='DeleteDeviceCertificate')  # the emulator deletes it, then the answer is lost; the client sends it again
+    result, actions = device_task(server, [ACTIVE], state='absent')
+    assert not result.get('failed'), result['msg']
+    assert result['changed'] is True and result['device_certificates'] == [] and ACTIVE not in statuses(server)
+    assert actions[:2] == [READ, 'DeleteDeviceCertificate']
+
+
+@pytest.mark.parametrize('fault', ['unavailable', 'drop'])
+def test_a_status_change_whose_answer_is_lost_is_sent_again(start_emulator, device_task, statuses, fault):
+    server = start_emulator()
+    server.inject(kind=fault, action='InactivateDeviceCertificate')
+    result, actions = device_task(server, [ACTIVE], status='inactive')
+    assert result['changed'] is True and actions == [READ, 'InactivateDeviceCertificate', 'InactivateDeviceCertificate']
+    assert statuses(server)[ACTIVE] == 'inactive'

@@ -245,3 +245,13 @@ def test_the_secret_appears_in_no_output(emulator, module_keys, run_module):
     result, process = run_module(dict(module_keys, instance_id=INSTANCE, endpoint=emulator.url, ca_sn=CA_SN, device_sn=['no-such-device']),
                                  module=MODULE)
     assert result['failed'] and module_keys['access_key_secret'] not in process.stdout + process.stderr
+
+
+def test_a_hostile_servers_text_reaches_the_warnings_as_one_escaped_line(start_emulator, emulator, audit, warning_texts):
+    fixtures = copy.deepcopy(emulator.fixtures)
+    fixtures['instances'][INSTANCE]['device_certificates'] = [
+        {'data': dict(fixture_devices(emulator.fixtures)[0], DeviceSn='evil\n\x1b[2J', DeviceContent='not a certificate')}]
+    result = audit(start_emulator(fixtures=fixtures))[0]
+    assert result['device_certificates'][0]['x509'] is None
+    assert [text for text in warning_texts(result) if text.startswith('Device certificate')] == [
+        'Device certificate evil \\x1b[2J: device_pem cannot be read as an X.509 certificate (no "BEGIN CERTIFICATE" block found); x509 is null']
