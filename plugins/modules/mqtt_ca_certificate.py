@@ -175,30 +175,16 @@ request_attempts:
   type: int
   sample: 4
 error:
-  description: The API's error answer, when the task failed because of one.
+  description:
+    - The API's error answer, when the task failed because of one, with the keys of
+      RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:error) (C(code), C(message), C(request_id), C(http_status)).
   returned: failed with an API error
   type: dict
-  contains:
-    code:
-      description: The API's error code.
-      type: str
-      returned: always
-      sample: RegisterCodeError
-    message:
-      description: The API's error message.
-      type: str
-      returned: always
-      sample: Register code error in verification certificate.
-    request_id:
-      description: The request ID, for Alibaba Cloud support.
-      type: str
-      returned: always
-      sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
-    http_status:
-      description: The HTTP status of the answer.
-      type: int
-      returned: always
-      sample: 500
+  sample:
+    code: RegisterCodeError
+    message: Register code error in verification certificate.
+    request_id: 020F6A43-19E6-4B6E-B846-44EB31DF0000
+    http_status: 500
 """
 
 import datetime

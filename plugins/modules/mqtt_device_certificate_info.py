@@ -118,35 +118,13 @@ device_certificates:
       type: str
       returned: success
     valid_begin:
-      description: Start of the validity period (C(ValidBegin)), ISO 8601 UTC.
+      description:
+        - Start of the validity period (C(ValidBegin)), ISO 8601 UTC. V(valid_end), V(valid_begin_ms), V(valid_end_ms),
+          V(expired) and V(days_remaining) are there too, with the meanings they have for CAs in
+          RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates).
       type: str
       returned: success
       sample: "2026-01-02T03:04:05Z"
-    valid_end:
-      description: End of the validity period (C(ValidEnd)), ISO 8601 UTC.
-      type: str
-      returned: success
-      sample: "2027-01-02T03:04:05Z"
-    valid_begin_ms:
-      description: Start of the validity period in milliseconds since the epoch, as the API returns it.
-      type: int
-      returned: success
-      sample: 1767323045000
-    valid_end_ms:
-      description: End of the validity period in milliseconds since the epoch, as the API returns it.
-      type: int
-      returned: success
-      sample: 1798859045000
-    expired:
-      description: Whether the validity period has ended.
-      type: bool
-      returned: success
-      sample: false
-    days_remaining:
-      description: Whole days until the end of the validity period, rounded down; negative once expired.
-      type: int
-      returned: success
-      sample: 30
     x509:
       description:
         - The certificate parsed, with the keys of RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates[].x509).
@@ -163,30 +141,16 @@ request_attempts:
   type: int
   sample: 3
 error:
-  description: The API's error answer, when the task failed because of one.
+  description:
+    - The API's error answer, when the task failed because of one, with the keys of
+      RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:error) (C(code), C(message), C(request_id), C(http_status)).
   returned: failed with an API error
   type: dict
-  contains:
-    code:
-      description: The API's error code.
-      type: str
-      returned: always
-      sample: FindDeviceBySnError
-    message:
-      description: The API's error message.
-      type: str
-      returned: always
-      sample: Failed to find the device certificate by the SN. Please check sn is valid
-    request_id:
-      description: The request ID, for Alibaba Cloud support.
-      type: str
-      returned: always
-      sample: 020F6A43-19E6-4B6E-B846-44EB31DF0000
-    http_status:
-      description: The HTTP status of the answer.
-      type: int
-      returned: always
-      sample: 500
+  sample:
+    code: FindDeviceBySnError
+    message: Failed to find the device certificate by the SN. Please check sn is valid
+    request_id: 020F6A43-19E6-4B6E-B846-44EB31DF0000
+    http_status: 500
 """
 
 import time
