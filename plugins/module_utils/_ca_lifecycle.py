@@ -135,7 +135,10 @@ class CaLifecycle:
                 raise ApsaraMQError('CA %s has %s device certificate%s registered, and deleting the CA deletes them too: set force: true to '
                                     'delete them with it' % (data['Sn'], total or 'at least 1', '' if total == 1 else 's'))
         if not self._check_mode:
-            delete_ca_certificate(self._client, self._instance_id, data['Sn'])
+            try:
+                delete_ca_certificate(self._client, self._instance_id, data['Sn'])
+            except NotFoundError:  # gone already: a retry after a lost answer, or someone else's deletion
+                pass
         return True, None, {'before': _diff_view(data), 'after': {}}
 
     def _update(self, current, wanted):

@@ -38,7 +38,7 @@ class DeviceLifecycle:
         current = self._each(distinct, self._look)
         if state == ABSENT:
             to_change = [device_sn for device_sn in distinct if current[device_sn] is not None]
-            self._write(to_change, lambda device_sn: delete_device_certificate(self._client, self._instance_id, self._ca_sn, device_sn))
+            self._write(to_change, self._delete)
             after = dict((device_sn, None) for device_sn in distinct)
         else:
             missing = [device_sn for device_sn in distinct if current[device_sn] is None]
@@ -66,6 +66,12 @@ class DeviceLifecycle:
             raise ApsaraMQError('The API answered with device certificate data this collection cannot read: %s (request ID %s)'
                                 % (exc, answer[1] or 'none')) from None
         return answer
+
+    def _delete(self, device_sn):
+        try:
+            delete_device_certificate(self._client, self._instance_id, self._ca_sn, device_sn)
+        except NotFoundError:  # gone already: a retry after a lost answer, or someone else's deletion
+            pass
 
     def _write(self, device_sns, write):
         if device_sns and not self._check_mode:

@@ -59,7 +59,7 @@ class Listing:
                 page, request_id, dummy = in_flight.pop(page_no).result()
                 if self._take(page_no, page, request_id, page_size, collected, seen, keep):
                     return collected
-                if page_no >= hinted_pages:
+                if page_no > hinted_pages:
                     past_hint_window = min(max_concurrency, past_hint_window * 2)
             raise self._endless(page_size, request_id)
         finally:

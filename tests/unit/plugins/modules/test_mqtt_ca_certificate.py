@@ -257,3 +257,14 @@ def test_throttled_writes_are_retried(server, new_cas, ca_task, warning_texts):
     assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'RegisterCaCertificate', 'InactivateCaCertificate',
                        'InactivateCaCertificate', 'GetCaCertificate']
     assert len([text for text in warning_texts(result) if 'Throttling.User' in text]) == 2
+
+
+@pytest.mark.parametrize('fault', ['unavailable', 'drop'])
+def test_a_deletion_whose_answer_is_lost_is_not_a_failure(server, new_cas, ca_task, instance_cas, fault):
+    ca = new_cas()
+    sn = ca_task(server, name='deleted-once', ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE)[0]['certificate']['sn']
+    server.inject(kind=fault, action='DeleteCaCertificate')  # deleted, then the answer is lost; the retry finds nothing to delete
+    result, actions = ca_task(server, sn=sn, state='absent', force=True)
+    assert result['changed'] is True and not result.get('failed'), result
+    assert actions == ['GetCaCertificate', 'DeleteCaCertificate', 'DeleteCaCertificate']
+    assert ca.fingerprint not in instance_cas(server)
