@@ -89,6 +89,8 @@ class CaLifecycle:
         """``(CA certificate, its fingerprint, CA key)`` once everything that can be refused without a request was checked."""
         if not wanted.sn and not wanted.ca_pem:
             raise ApsaraMQError('Give sn or ca_pem (or both) to say which CA')
+        if wanted.state == 'absent' and wanted.status:
+            raise ApsaraMQError('status goes with state: present; state: absent deletes the CA')
         if wanted.sn:
             check_sn(wanted.sn)
         if not wanted.ca_pem:

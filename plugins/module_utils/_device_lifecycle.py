@@ -34,6 +34,8 @@ class DeviceLifecycle:
 
     def ensure(self, device_sns, state='present', status=None):
         """``(changed, device certificates after the task in the order given, diff)``; a deleted one is left out."""
+        if state == ABSENT and status:
+            raise ApsaraMQError('status goes with state: present; state: absent deletes the registrations')
         distinct = list(dict.fromkeys(device_sns))
         current = self._each(distinct, self._look)
         if state == ABSENT:

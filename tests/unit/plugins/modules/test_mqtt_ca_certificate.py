@@ -188,6 +188,7 @@ def test_absent_deletes_once_and_a_missing_ca_is_no_change(server, new_cas, ca_t
     ('key and verification', r'^parameters are mutually exclusive: verification_pem\|ca_private_key\|ca_private_key_path$'),
     ('neither sn nor ca_pem', '^one of the following is required: sn, ca_pem$'),
     ('unreadable key file', '^Cannot read ca_private_key_path /nonexistent/ca.key: No such file or directory$'),
+    ('status with absent', '^status goes with state: present; state: absent deletes the CA$'),
 ])
 def test_every_refusal_is_one_line_without_a_write_or_a_secret(server, new_cas, module_failure, module_keys, case, message):
     ca, other = new_cas(), new_cas()
@@ -207,6 +208,7 @@ def test_every_refusal_is_one_line_without_a_write_or_a_secret(server, new_cas, 
         'key and verification': dict(register, verification_pem=ca.verification_pem('x')),
         'neither sn nor ca_pem': dict(name='refused'),
         'unreadable key file': dict(register, ca_private_key=None, ca_private_key_path='/nonexistent/ca.key'),
+        'status with absent': dict(sn='00e0a1c0ffee000001', state='absent', status='inactive'),
     }[case]
     server.reset()
     result = module_failure(dict(module_keys, instance_id=INSTANCE, endpoint=server.url, **dict((k, v) for k, v in options.items() if v is not None)),

@@ -193,6 +193,7 @@ def test_an_unknown_ca_has_none_of_the_devices(emulator, device_task):
     ({'status': 'revoked'}, 'value of status must be one of: active, inactive, got: revoked'),
     ({'state': 'gone'}, 'value of state must be one of: present, absent, got: gone'),
     ({'instance_id': ' '}, 'instance_id must not be empty'),
+    ({'state': 'absent'}, 'status goes with state: present; state: absent deletes the registrations'),
 ])
 def test_bad_options_fail_in_one_line_before_any_request(emulator, module_keys, module_failure, options, message):
     emulator.reset()
