@@ -119,12 +119,17 @@ device_certificates:
       returned: success
     valid_begin:
       description:
-        - Start of the validity period (C(ValidBegin)), ISO 8601 UTC. V(valid_end), V(valid_begin_ms), V(valid_end_ms),
-          V(expired) and V(days_remaining) are there too, with the meanings they have for CAs in
+        - Start of the validity period (C(ValidBegin)), ISO 8601 UTC. V(valid_end), V(valid_begin_ms), V(valid_end_ms)
+          and V(expired) are there too, with the meanings they have for CAs in
           RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates).
       type: str
       returned: success
       sample: "2026-01-02T03:04:05Z"
+    days_remaining:
+      description: Whole days until the end of the validity period, rounded down; negative once expired.
+      type: int
+      returned: success
+      sample: 30
     x509:
       description:
         - The certificate parsed, with the keys of RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates[].x509).
