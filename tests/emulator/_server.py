@@ -378,6 +378,9 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
 
 class EmulatorServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops connections when a client opens 16 at once (a module's max_concurrency): the service
+    # does not, and the client would wait a second to connect again.
+    request_queue_size = 128
 
     def __init__(self, address, emulator, ssl_context=None):
         self.emulator = emulator
