@@ -18,20 +18,24 @@ SANITY_TARGETS := $(addprefix sanity-,$(SANITY_CORES))
 GATES := $(TOOLING)/collection-gates.sh $(CORE_NEWEST) $(PYTHON)
 
 .PHONY: demo test units sanity integration molecule shellcheck $(SANITY_TARGETS) \
-	collection-gates check-matrix support-matrix release-check docs changelog bench bench-fleet
+	java collection-gates check-matrix support-matrix release-check docs changelog bench bench-fleet
 
 demo:
 	$(TOOLING)/demo.sh $(CORE_NEWEST) $(PYTHON)
 
 test: units sanity integration molecule collection-gates check-matrix
 
-units:
+units: java
 	$(TOOLING)/pytest.sh $(CORE_NEWEST) $(PYTHON) -- tests/unit -q -p no:cacheprovider
 
 sanity: $(SANITY_TARGETS)
 
 shellcheck:
 	$(TOOLING)/ensure-shellcheck.sh
+
+# ansible-rulebook, which the event source's end-to-end unit test runs, needs Java 17+: installed when missing.
+java:
+	$(TOOLING)/ensure-java.sh
 
 # One run per ansible-core covers all its module Pythons: compile and import run on each
 # --target-python (a missing interpreter is an error, not a skip), the other tests once.
