@@ -16,7 +16,7 @@ MODULE_UTILS = ROOT / 'plugins' / 'module_utils'
 PACKAGE = 'ansible_collections.alibabacloud.apsaramq.plugins.module_utils'
 LAYER_ROW = re.compile(r'^\| (\d+) \| (`_\w+`(?:, `_\w+`)*) \|')
 # What the page says of modules: they import only these layers.
-MODULE_LAYERS = {8, 9}
+MODULE_LAYERS = {8, 10}
 
 
 def documented_layers():
@@ -72,3 +72,8 @@ def test_the_checks_see_imports_inside_functions_and_upward_ones(tmp_path):
 def test_the_emulator_imports_nothing_of_the_collection(path):
     source = path.read_text(encoding='utf-8')
     assert 'ansible_collections' not in source and 'plugins.module_utils' not in source
+
+
+@pytest.mark.parametrize('path', sorted((ROOT / 'extensions' / 'eda' / 'plugins' / 'event_source').glob('*.py')), ids=lambda path: path.stem)
+def test_event_sources_import_only_their_adapter(path):
+    assert imported_module_utils(path) == {'_event_source'}

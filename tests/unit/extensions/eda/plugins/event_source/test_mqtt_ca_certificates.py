@@ -1,0 +1,354 @@
+# Copyright (c) 2026 alibabacloud.apsaramq contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The event source mqtt_ca_certificates, loaded as ansible-rulebook loads it (runpy) and run against the emulator, a poll at
+a time, with a clock the tests move."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import pathlib
+import runpy
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+SOURCE_FILE = pathlib.Path(__file__).resolve().parents[6] / 'extensions' / 'eda' / 'plugins' / 'event_source' / 'mqtt_ca_certificates.py'
+INSTANCE = 'post-cn-emulator01'
+EXPIRING = '00e0a1c0ffee000005'  # 10.5 days left
+EXPIRED = '00e0a1c0ffee000004'
+SECRET = 'emulator-access-key-secret'
+DAY_MS = 86400 * 1000
+# How long a test waits for a poll, so that a broken source fails the test instead of hanging it; no timing is asserted.
+HANG_GUARD_SECONDS = 60
+
+
+@pytest.fixture(scope='module')
+def source():
+    """The source file's globals, as ansible-rulebook gets them (runpy.run_path)."""
+    return runpy.run_path(str(SOURCE_FILE))
+
+
+class MovableClock:
+    """The source's clock: ``now_ms`` is what the test sets; ``sleep`` waits until the test lets the source poll again."""
+
+    def __init__(self):
+        self.now = int(time.time() * 1000)
+        self.intervals = []
+        self._sleepers = asyncio.Queue()
+
+    def now_ms(self):
+        return self.now
+
+    async def sleep(self, seconds):
+        self.intervals.append(seconds)
+        wake = asyncio.get_running_loop().create_future()
+        self._sleepers.put_nowait(wake)
+        await wake
+
+
+class Watching:
+    """``main()`` running in a task; ``poll(days)`` moves the clock, lets it poll once more and returns that poll's events."""
+
+    def __init__(self, main, args):
+        self.queue = asyncio.Queue()
+        self.clock = MovableClock()
+        self.task = asyncio.ensure_future(main(self.queue, args, self.clock))
+        self._asleep = None
+
+    async def poll(self, days=0):
+        if self._asleep is not None:
+            self.clock.now += int(days * DAY_MS)
+            self._asleep.set_result(None)
+        sleeper = asyncio.ensure_future(self.clock._sleepers.get())
+        done, _pending = await asyncio.wait({sleeper, self.task}, timeout=HANG_GUARD_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        if self.task in done:
+            sleeper.cancel()
+            self.task.result()  # raises what stopped the source
+            pytest.fail('the source returned')
+        assert sleeper in done, 'no poll within %d s' % HANG_GUARD_SECONDS
+        self._asleep = sleeper.result()
+        events = []
+        while not self.queue.empty():
+            events.append(self.queue.get_nowait()['apsaramq'])
+        return events
+
+    async def stop(self):
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+
+
+def run(source, args, scenario):
+    """Run ``scenario(watching)`` against a running source; the source is cancelled afterwards."""
+    async def go():
+        watching = Watching(source['main'], args)
+        try:
+            return await scenario(watching)
+        finally:
+            await watching.stop()
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def own_emulator(start_emulator):
+    """An emulator of the test's own, whose CAs the test may change."""
+    return start_emulator()
+
+
+@pytest.fixture
+def args_for(module_keys):
+    def args(emulator, **more):
+        return dict(dict(module_keys, instance_id=INSTANCE, endpoint=emulator.url, retries=0), **more)
+    return args
+
+
+def kinds(events):
+    return [(event['type'], event['sn'], event['threshold']) for event in events]
+
+
+def fixture_ca(emulator, sn):
+    return next(ca['data'] for ca in emulator.fixtures['instances'][INSTANCE]['ca_certificates'] if ca['data']['Sn'] == sn)
+
+
+def test_the_first_poll_reports_what_is_already_past_a_threshold_once_and_nothing_else(source, emulator, args_for):
+    events = run(source, args_for(emulator), lambda watching: watching.poll())
+    assert kinds(events) == [('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)]
+    expiring = events[1]
+    ca = fixture_ca(emulator, EXPIRING)
+    assert expiring == {
+        'type': 'ca_expiring', 'instance_id': INSTANCE, 'sn': EXPIRING, 'name': ca['CaName'], 'status': 'active',
+        'valid_end': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(int(ca['ValidEnd']) // 1000)),
+        'days_remaining': 10, 'threshold': 30, 'previous_status': None,
+    }
+
+
+def test_each_threshold_is_reported_once_as_the_clock_moves_then_the_expiry_once(source, emulator, args_for):
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        for days in (1, 3, 1, 5, 1.5, 1):
+            polls.append(await watching.poll(days))
+        return polls
+
+    polls = run(source, args_for(emulator), scenario)
+    assert [kinds(events) for events in polls] == [
+        [('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)],
+        [],  # 9 days left
+        [('ca_expiring', EXPIRING, 7)],  # 6 days
+        [],
+        [('ca_expiring', EXPIRING, 1)],  # 0 days and a half
+        [('ca_expired', EXPIRING, None)],
+        [],
+    ]
+    assert [event['days_remaining'] for events in polls for event in events if event['sn'] == EXPIRING] == [10, 6, 0, -2]
+
+
+def test_thresholds_crossed_between_two_polls_are_each_reported_widest_first(source, emulator, args_for):
+    async def scenario(watching):
+        return [await watching.poll(), await watching.poll(days=5)]
+
+    first, second = run(source, args_for(emulator, expiry_thresholds=[5, 60, 9, 30]), scenario)
+    assert kinds(first) == [('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)]
+    assert kinds(second) == [('ca_expiring', EXPIRING, 9), ('ca_expiring', EXPIRING, 5)]
+
+
+def test_status_changes_deletions_and_registrations_are_reported_with_the_status_before(source, own_emulator, args_for, acs_client):
+    client = acs_client(own_emulator.url)
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        client.call('InactivateCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': '00e0a1c0ffee000001'}, method='POST', repeatable=False)
+        client.call('ActiveCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': '00e0a1c0ffee000003'}, method='POST', repeatable=False)
+        polls.append(await watching.poll())
+        client.call('DeleteCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': '00e0a1c0ffee000007'}, method='POST', repeatable=False)
+        polls.append(await watching.poll())
+        own_emulator.reset()  # the fixtures again: the deleted CA is back, the statuses as they were
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(own_emulator), scenario)
+    assert [[(event['type'], event['sn'], event['status'], event['previous_status']) for event in events] for events in polls[1:]] == [
+        [('ca_status_changed', '00e0a1c0ffee000001', 'inactive', 'active'), ('ca_status_changed', '00e0a1c0ffee000003', 'active', 'inactive')],
+        [('ca_deleted', '00e0a1c0ffee000007', 'active', None)],
+        [('ca_status_changed', '00e0a1c0ffee000001', 'active', 'inactive'), ('ca_status_changed', '00e0a1c0ffee000003', 'inactive', 'active'),
+         ('ca_registered', '00e0a1c0ffee000007', 'active', None)],
+    ]
+    assert polls[2][0]['name'] == fixture_ca(own_emulator, '00e0a1c0ffee000007')['CaName']
+
+
+def test_device_certificates_are_watched_when_asked(source, own_emulator, args_for, acs_client):
+    client = acs_client(own_emulator.url)
+    spare = next(device for device in own_emulator.fixtures['instances'][INSTANCE]['spare_device_certificates'] if device['data']['DeviceSn'] == '00dec1ce0100000101')
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        assert own_emulator.connect(INSTANCE, spare['data']['DeviceContent'])['registered']
+        client.call('InactivateDeviceCertificate', {'MqttInstanceId': INSTANCE, 'CaSn': '00e0a1c0ffee000001', 'DeviceSn': '00dec1ce0100000001'},
+                    method='POST', repeatable=False)
+        polls.append(await watching.poll())
+        client.call('DeleteCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': '00e0a1c0ffee000002'}, method='POST', repeatable=False)
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(own_emulator, include_device_certificates=True), scenario)
+    assert [event['type'] for event in polls[0]] == ['ca_expired', 'ca_expiring']
+    devices = [[(event['type'], event.get('ca_sn'), event['sn'], event['previous_status']) for event in events] for events in polls[1:]]
+    assert devices == [
+        [('device_certificate_status_changed', '00e0a1c0ffee000001', '00dec1ce0100000001', 'active'),
+         ('device_certificate_registered', '00e0a1c0ffee000001', '00dec1ce0100000101', None)],
+        [('ca_deleted', None, '00e0a1c0ffee000002', None),
+         ('device_certificate_deleted', '00e0a1c0ffee000002', '00dec1ce0200000001', None),
+         ('device_certificate_deleted', '00e0a1c0ffee000002', '00dec1ce0200000002', None)],
+    ]
+    assert polls[1][0]['status'] == 'inactive' and polls[1][1]['name'] == spare['data']['DeviceName']
+
+
+def test_no_device_certificate_is_asked_for_unless_asked(source, own_emulator, args_for):
+    run(source, args_for(own_emulator), lambda watching: watching.poll())
+    assert {request['action'] for request in own_emulator.requests_log()['requests']} == {'ListCaCertificate'}
+
+
+@pytest.mark.parametrize('fault', ['throttling', 'unavailable', 'html'])
+def test_a_failed_poll_is_one_log_line_without_a_secret_and_the_next_poll_goes_on(source, own_emulator, args_for, caplog, fault):
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        own_emulator.inject(kind=fault, count=1)
+        polls.append(await watching.poll(days=4))  # fails: what it would have seen is told by the next
+        polls.append(await watching.poll())
+        return polls
+
+    with caplog.at_level(logging.INFO, logger='alibabacloud.apsaramq.mqtt_ca_certificates'):
+        polls = run(source, args_for(own_emulator, interval=120), scenario)
+    assert [kinds(events) for events in polls] == [
+        [('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)], [], [('ca_expiring', EXPIRING, 7)]]
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 1 and '\n' not in lines[0] and SECRET not in lines[0]
+    assert lines[0].startswith('mqtt_ca_certificates: the poll of instance %s failed, tried again in 120 s: ' % INSTANCE)
+    assert caplog.records[0].levelno == logging.WARNING
+
+
+def test_a_failed_first_poll_leaves_the_next_one_first(source, own_emulator, args_for, caplog):
+    async def scenario(watching):
+        return [await watching.poll(), await watching.poll()]
+
+    own_emulator.inject(kind='throttling', count=1)
+    polls = run(source, args_for(own_emulator), scenario)
+    assert [kinds(events) for events in polls] == [[], [('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)]]
+    assert 'Throttling.User' in caplog.text
+
+
+def test_a_poll_that_cannot_find_the_instance_is_logged_and_the_source_goes_on(source, emulator, args_for, caplog):
+    async def scenario(watching):
+        return [await watching.poll(), await watching.poll()]
+
+    polls = run(source, args_for(emulator, instance_id='post-cn-unknown'), scenario)
+    assert polls == [[], []]
+    assert [record.getMessage().count('MqttInstanceNotFound') for record in caplog.records] == [1, 1]
+
+
+def test_the_interval_is_what_the_source_waits_between_polls(source, emulator, args_for):
+    async def scenario(watching):
+        await watching.poll()
+        await watching.poll()
+        return watching.clock.intervals
+
+    assert run(source, args_for(emulator, interval=42.5), scenario) == [42.5, 42.5]
+    assert run(source, args_for(emulator), scenario) == [300, 300]
+
+
+def test_a_cancelled_source_stops_at_once_even_with_a_poll_in_flight(source, own_emulator, args_for):
+    async def scenario():
+        watching = Watching(source['main'], args_for(own_emulator, timeout=HANG_GUARD_SECONDS * 2))
+        own_emulator.inject(kind='stall', count=1)
+        while not own_emulator.requests_log()['count']:  # the request has reached the emulator, which stalls it
+            await asyncio.sleep(0.05)
+        watching.task.cancel()
+        done, _pending = await asyncio.wait({watching.task}, timeout=HANG_GUARD_SECONDS)
+        return done and watching.task.cancelled()
+
+    assert asyncio.run(scenario())
+
+
+@pytest.mark.parametrize('bad, message', [
+    ({'instance_id': None}, 'missing required arguments: instance_id'),
+    ({'instance_id': ' '}, 'instance_id must not be empty'),
+    ({'interval': 0}, 'interval must be a number of seconds above 0, got 0'),
+    ({'interval': 'often'}, "argument 'interval' is of type str"),
+    ({'interval': float('nan')}, 'interval must be a number of seconds above 0'),
+    ({'expiry_thresholds': [30, -1]}, 'expiry_thresholds must be one or more numbers of days, 0 or more'),
+    ({'expiry_thresholds': []}, 'expiry_thresholds must be one or more numbers of days'),
+    ({'expiry_thresholds': ['a month']}, "Elements value for option 'expiry_thresholds'"),
+    ({'include_device_certificates': 'perhaps'}, "argument 'include_device_certificates' is of type str"),
+    ({'intervall': 60}, 'unknown argument intervall; it takes '),
+    ({'access_key_secret': 'sh0rt-s3cret'}, 'access_key_secret is 12 characters long'),
+    ({'timeout': 0}, 'timeout must be a number of seconds above 0'),
+    ({'signature_algorithm': 'md5'}, 'signature_algorithm must be one of'),
+])
+def test_arguments_no_poll_could_work_with_stop_the_source_in_one_line_before_any_request(source, own_emulator, args_for, bad, message):
+    args = dict(args_for(own_emulator), **bad)
+    args = {name: value for name, value in args.items() if value is not None}
+    with pytest.raises(ValueError) as raised:
+        run(source, args, lambda watching: watching.poll())
+    text = str(raised.value)
+    assert text.startswith('mqtt_ca_certificates: ') and message in text and '\n' not in text
+    assert SECRET not in text and 'sh0rt-s3cret' not in text
+    assert own_emulator.requests_log()['count'] == 0
+
+
+def test_the_arguments_ansible_rulebook_adds_itself_are_accepted(source, emulator, args_for):
+    events = run(source, dict(args_for(emulator), eda_feedback_queue=asyncio.Queue()), lambda watching: watching.poll())
+    assert len(events) == 2
+
+
+def test_the_modules_aliases_and_environment_variables_work_here_too(source, emulator, emulator_keys, monkeypatch):
+    monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_ID', emulator_keys.access_key_id)
+    monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', emulator_keys.access_key_secret)
+    monkeypatch.setenv('ALIBABA_CLOUD_ECS_METADATA_DISABLED', 'true')
+    events = run(source, {'mqtt_instance_id': INSTANCE, 'endpoint_url': emulator.url}, lambda watching: watching.poll())
+    assert len(events) == 2
+
+
+def test_the_documentation_matches_the_arguments_it_takes(source):
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._arguments import CONNECTION_ARGUMENT_SPEC
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._event_source import SOURCE_ARGUMENT_SPEC
+    documented = yaml.safe_load(source['DOCUMENTATION'])
+    own = {name: spec for name, spec in SOURCE_ARGUMENT_SPEC.items() if name not in CONNECTION_ARGUMENT_SPEC}
+    assert sorted(documented['options']) == sorted(own)
+    for name, spec in own.items():
+        option = documented['options'][name]
+        assert (option['type'], option.get('default'), option.get('required', False), option.get('aliases')) == \
+            (spec['type'], spec.get('default'), spec.get('required', False), spec.get('aliases')), name
+    description = ' '.join(documented['description'])
+    named = description.split('described in the doc fragment alibabacloud.apsaramq.connection - ', 1)[1].split('.', 1)[0]
+    assert sorted(name.strip() for name in named.replace(' and ', ', ').split(',')) == sorted(CONNECTION_ARGUMENT_SPEC)
+
+
+def test_the_example_rulebook_gives_arguments_the_source_takes(source):
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._event_source import check_arguments
+    rulebook = yaml.safe_load(source['EXAMPLES'])
+    for source_entry in rulebook[0]['sources']:
+        options, _secrets = check_arguments(source_entry['alibabacloud.apsaramq.mqtt_ca_certificates'])
+        assert options['expiry_thresholds'] == [30, 7]
+
+
+def test_run_by_hand_without_an_instance_it_says_how_in_one_line():
+    finished = subprocess.run([sys.executable, str(SOURCE_FILE)], capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=False)
+    assert finished.returncode == 1 and finished.stderr.startswith('usage: ') and finished.stderr.count('\n') == 1
+
+
+def test_run_by_hand_it_prints_the_events_of_its_first_poll(emulator, emulator_keys, tmp_path):
+    environ = {'ALIBABA_CLOUD_ACCESS_KEY_ID': emulator_keys.access_key_id, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': emulator_keys.access_key_secret,
+               'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path), 'PATH': '/usr/bin:/bin'}
+    environ.update({name: value for name, value in os.environ.items() if name == 'PYTHONPATH'})
+    with subprocess.Popen([sys.executable, str(SOURCE_FILE), INSTANCE, emulator.url], stdout=subprocess.PIPE, text=True, env=environ) as process:
+        try:
+            first = [json.loads(process.stdout.readline())['apsaramq']['type'] for _ in range(2)]
+        finally:
+            process.terminate()
+    assert first == ['ca_expired', 'ca_expiring']
