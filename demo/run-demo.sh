@@ -31,3 +31,13 @@ ansible-playbook -i "$repo/demo/inventory.yml" "$repo/demo/demo.yml" \
 echo
 echo "Files written on the devices (under $work/devices):"
 (cd "$work/devices" && find . -name '*.pem' | sort)
+
+echo
+echo "The event source alibabacloud.apsaramq.mqtt_ca_certificates run by hand, its first poll (docs/event-driven.md):"
+# It polls until stopped: five seconds see its first poll; ansible-rulebook would run it for good.
+{ ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-access-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-access-key-secret \
+    timeout 5 python3 "$work/collections/ansible_collections/alibabacloud/apsaramq/extensions/eda/plugins/event_source/mqtt_ca_certificates.py" \
+    post-cn-emulator01 "$endpoint" || true; } | python3 -c 'import json, sys
+for line in sys.stdin:
+    event = json.loads(line)["apsaramq"]
+    print("  %(type)s: CA %(sn)s (%(name)s), %(days_remaining)s days remaining, threshold %(threshold)s" % event)'

@@ -59,8 +59,8 @@ def check_arguments(args):
     result = ArgumentSpecValidator(SOURCE_ARGUMENT_SPEC).validate(args)
     secrets = set(result._no_log_values)  # pylint: disable=protected-access  # the one list of no_log values Ansible keeps
     if result.unsupported_parameters:
-        raise ValueError('%s: unknown argument %s; it takes %s' % (SOURCE, ', '.join(sorted(result.unsupported_parameters)),
-                                                                    ', '.join(sorted(SOURCE_ARGUMENT_SPEC))))
+        unknown = ', '.join(sorted(result.unsupported_parameters))
+        raise ValueError('%s: unknown argument %s; it takes %s' % (SOURCE, unknown, ', '.join(sorted(SOURCE_ARGUMENT_SPEC))))
     if result.error_messages:
         raise ValueError(_masked('%s: %s' % (SOURCE, '; '.join(result.error_messages)), secrets))
     options = result.validated_parameters
@@ -99,6 +99,8 @@ async def watch(queue, args, clock=None, environ=None):
             except CryptographyMissing:
                 raise RuntimeError('%s needs the Python library cryptography to read certificates: install it where '
                                    'ansible-rulebook runs (the collection\'s requirements.txt)' % SOURCE) from None
+            else:
+                logger.debug('%s: polled instance %s, %d events', SOURCE, options['instance_id'], len(events))
             for note in dict.fromkeys(notes):
                 if note not in told:  # each poll would repeat it
                     told.add(note)

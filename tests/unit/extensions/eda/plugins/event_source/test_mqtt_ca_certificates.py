@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import pathlib
+import re
 import runpy
 import subprocess
 import sys
@@ -184,7 +185,8 @@ def test_status_changes_deletions_and_registrations_are_reported_with_the_status
 
 def test_device_certificates_are_watched_when_asked(source, own_emulator, args_for, acs_client):
     client = acs_client(own_emulator.url)
-    spare = next(device for device in own_emulator.fixtures['instances'][INSTANCE]['spare_device_certificates'] if device['data']['DeviceSn'] == '00dec1ce0100000101')
+    spares = own_emulator.fixtures['instances'][INSTANCE]['spare_device_certificates']
+    spare = next(device for device in spares if device['data']['DeviceSn'] == '00dec1ce0100000101')
 
     async def scenario(watching):
         polls = [await watching.poll()]
@@ -348,7 +350,30 @@ def test_run_by_hand_it_prints_the_events_of_its_first_poll(emulator, emulator_k
     environ.update({name: value for name, value in os.environ.items() if name == 'PYTHONPATH'})
     with subprocess.Popen([sys.executable, str(SOURCE_FILE), INSTANCE, emulator.url], stdout=subprocess.PIPE, text=True, env=environ) as process:
         try:
-            first = [json.loads(process.stdout.readline())['apsaramq']['type'] for _ in range(2)]
+            first = [json.loads(process.stdout.readline())['apsaramq']['type'] for _event in range(2)]
         finally:
             process.terminate()
     assert first == ['ca_expired', 'ca_expiring']
+
+
+def test_the_guides_rulebook_gives_arguments_the_source_takes_and_names_only_events_it_sends(source):
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._event_source import check_arguments
+    rulebook = yaml.safe_load((SOURCE_FILE.parents[4] / 'docs' / 'examples' / 'rulebooks' / 'ca-watch.yml').read_text(encoding='utf-8'))
+    (entry,) = rulebook[0]['sources']
+    check_arguments(entry['alibabacloud.apsaramq.mqtt_ca_certificates'])
+    documented = set(re.findall(r'C\((\w+)\)', ' '.join(yaml.safe_load(source['DOCUMENTATION'])['description'])))
+    named = {name for rule in rulebook[0]['rules'] for name in re.findall(r'event\.apsaramq\.type == "(\w+)"', rule['condition'])}
+    assert named and named <= documented
+
+
+def test_without_cryptography_the_source_stops_saying_what_to_install(emulator, module_keys):
+    args = dict(module_keys, instance_id=INSTANCE, endpoint=emulator.url)
+    code = ("import asyncio, json, runpy, sys\n"
+            "sys.modules['cryptography'] = None  # as where it is not installed\n"
+            "main = runpy.run_path(sys.argv[1])['main']\n"
+            "asyncio.run(main(asyncio.Queue(), json.loads(sys.argv[2])))\n")
+    finished = subprocess.run([sys.executable, '-c', code, str(SOURCE_FILE), json.dumps(args)], capture_output=True, text=True,
+                              timeout=HANG_GUARD_SECONDS, check=False)
+    assert finished.returncode == 1
+    assert finished.stderr.splitlines()[-1] == ('RuntimeError: mqtt_ca_certificates needs the Python library cryptography to read '
+                                                "certificates: install it where ansible-rulebook runs (the collection's requirements.txt)")
