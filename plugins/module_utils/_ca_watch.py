@@ -45,15 +45,11 @@ class CaWatch:
         events, current = [], {}
         for ca in cas:
             state = previous.get(ca['sn'])
-            if state is None and not first:
-                events.append(self._event('ca_registered', ca))
-            if state is not None and state.facts['status'] != ca['status']:
-                events.append(self._event('ca_status_changed', ca, previous_status=state.facts['status']))
-            if state is None or state.facts['valid_end'] != ca['valid_end']:
-                state = _CaState()  # a CA seen anew, or given another end, is reported as on a first look
-                events.extend(self._expiry_events(ca, state, first_sight=True))
-            else:
-                events.extend(self._expiry_events(ca, state, first_sight=False))
+            events.extend(_presence_events('ca', ca, state and state.facts, first, self._event))
+            first_sight = state is None or state.facts['valid_end'] != ca['valid_end']
+            if first_sight:  # a CA seen anew, or given another end, is reported as on a first look
+                state = _CaState()
+            events.extend(self._expiry_events(ca, state, first_sight))
             state.facts = ca
             current[ca['sn']] = state
         events.extend(self._event('ca_deleted', state.facts) for sn, state in previous.items() if sn not in current)
@@ -80,11 +76,7 @@ class CaWatch:
         events, current = [], {}
         for device in devices:
             key = (device['ca_sn'], device['device_sn'])
-            seen = previous.get(key)
-            if seen is None and not first:
-                events.append(self._device_event('device_certificate_registered', device))
-            elif seen is not None and seen['status'] != device['status']:
-                events.append(self._device_event('device_certificate_status_changed', device, previous_status=seen['status']))
+            events.extend(_presence_events('device_certificate', device, previous.get(key), first, self._device_event))
             current[key] = device
         events.extend(self._device_event('device_certificate_deleted', device) for key, device in previous.items() if key not in current)
         self._devices = current
@@ -107,6 +99,15 @@ class CaWatch:
         event = self._event(event_type, dict(device, sn=device['device_sn']), previous_status=previous_status)
         event[EVENT_KEY]['ca_sn'] = device['ca_sn']
         return event
+
+
+def _presence_events(kind, facts, seen, first, event):
+    """``<kind>_registered`` (never on the first look) or ``<kind>_status_changed``, from what was ``seen`` of it last."""
+    if seen is None:
+        return [] if first else [event(kind + '_registered', facts)]
+    if seen['status'] != facts['status']:
+        return [event(kind + '_status_changed', facts, previous_status=seen['status'])]
+    return []
 
 
 class _CaState:

@@ -53,6 +53,10 @@ class MovableClock:
         self._sleepers.put_nowait(wake)
         await wake
 
+    async def sleeper(self):
+        """The wake-up of the source's next sleep, once it sleeps."""
+        return await self._sleepers.get()
+
 
 class Watching:
     """``main()`` running in a task; ``poll(days)`` moves the clock, lets it poll once more and returns that poll's events."""
@@ -67,7 +71,7 @@ class Watching:
         if self._asleep is not None:
             self.clock.now += int(days * DAY_MS)
             self._asleep.set_result(None)
-        sleeper = asyncio.ensure_future(self.clock._sleepers.get())
+        sleeper = asyncio.ensure_future(self.clock.sleeper())
         done, _pending = await asyncio.wait({sleeper, self.task}, timeout=HANG_GUARD_SECONDS, return_when=asyncio.FIRST_COMPLETED)
         if self.task in done:
             sleeper.cancel()
@@ -317,7 +321,7 @@ def test_the_modules_aliases_and_environment_variables_work_here_too(source, emu
 
 
 def test_the_documentation_matches_the_arguments_it_takes(source):
-    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._arguments import CONNECTION_ARGUMENT_SPEC
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
     from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._event_source import SOURCE_ARGUMENT_SPEC
     documented = yaml.safe_load(source['DOCUMENTATION'])
     own = {name: spec for name, spec in SOURCE_ARGUMENT_SPEC.items() if name not in CONNECTION_ARGUMENT_SPEC}
