@@ -6,7 +6,8 @@
 written (a module's parameters, an event source's arguments), made into ready API clients.
 
 The options are documented in the doc fragment alibabacloud.apsaramq.connection. Their defaults and environment
-variables are written here once; a module's argument spec takes them from here. The HTTP client and the credential
+variables are written here once, and so is their Ansible argument spec (CONNECTION_ARGUMENT_SPEC), which both adapters
+check their options with: a module's (_module.py) and the event source's (_event_source.py). The HTTP client and the credential
 sources are imported when first needed: a module run that fails its argument checks never loads them.
 """
 
@@ -14,11 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.common.parameters import env_fallback
+
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import API_VERSION, NOT_FOUND_CODES, region_endpoint
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._retry import DEFAULT_RETRIES
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._secrets import check_secret
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import ACS3
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import ACS3, SIGNATURE_ALGORITHMS
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._sts import DEFAULT_DURATION_SECONDS
 
 DEFAULTS = {
@@ -37,6 +40,34 @@ ENVIRONMENT = {
 SECRET_OPTIONS = ('access_key_secret', 'security_token')
 # An hour for one attempt is already no timeout; beyond, and for nan or inf, the socket layer has no answer.
 MAX_TIMEOUT_SECONDS = 3600
+
+# The options as Ansible argument specs take them, with the defaults and environment variables above.
+CONNECTION_ARGUMENT_SPEC = dict(
+    region=dict(type='str', aliases=['region_id', 'alicloud_region'], fallback=(env_fallback, list(ENVIRONMENT['region']))),
+    endpoint=dict(type='str', aliases=['endpoint_url']),
+    vpc_endpoint=dict(type='bool', default=DEFAULTS['vpc_endpoint']),
+    # The key ID is no secret: no_log would mask it in every output that happens to contain it.
+    access_key_id=dict(type='str', aliases=['access_key', 'alicloud_access_key'], no_log=False),
+    access_key_secret=dict(type='str', aliases=['secret_key', 'alicloud_secret_key'], no_log=True),
+    security_token=dict(type='str', aliases=['alicloud_security_token'], no_log=True),
+    # Their environment variables are read with the rest of the credential chain, in _credentials.py,
+    # but for the duration's, which has to come before its default.
+    profile=dict(type='str'),
+    shared_credentials_file=dict(type='path'),
+    assume_role_arn=dict(type='str', aliases=['alicloud_assume_role_arn']),
+    assume_role_session_name=dict(type='str', aliases=['alicloud_assume_role_session_name']),
+    assume_role_duration=dict(type='int', default=DEFAULTS['assume_role_duration'], aliases=['alicloud_assume_role_session_expiration'],
+                              fallback=(env_fallback, list(ENVIRONMENT['assume_role_duration']))),
+    sts_endpoint=dict(type='str'),
+    ecs_role_name=dict(type='str'),
+    signature_algorithm=dict(type='str', choices=list(SIGNATURE_ALGORITHMS), default=DEFAULTS['signature_algorithm']),
+    validate_certs=dict(type='bool', default=DEFAULTS['validate_certs']),
+    ca_bundle=dict(type='path'),
+    # The whole URL is masked: it may carry the proxy's password.
+    proxy=dict(type='str', no_log=True),
+    timeout=dict(type='float', default=DEFAULTS['timeout']),
+    retries=dict(type='int', default=DEFAULTS['retries']),
+)
 
 
 def check_options(options):

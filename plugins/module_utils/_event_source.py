@@ -21,11 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._arguments import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate_info import check_lookup
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_watch import CaWatch
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import Connection, check_options
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, Connection, check_options
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError, one_line
 
 SOURCE = 'mqtt_ca_certificates'

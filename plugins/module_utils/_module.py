@@ -17,9 +17,8 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._arguments import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import SECRET_OPTIONS, Connection, check_options
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, SECRET_OPTIONS, Connection, check_options
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._secrets import check_secret
 

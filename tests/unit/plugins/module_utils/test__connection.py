@@ -12,8 +12,10 @@ __metaclass__ = type
 import json
 
 import pytest
+import yaml
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import DEFAULTS, Connection, check_options
+from ansible_collections.alibabacloud.apsaramq.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, DEFAULTS, SECRET_OPTIONS, Connection, check_options
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, NotFoundError
 
 INSTANCE = 'post-cn-emulator01'
@@ -179,3 +181,17 @@ def test_warnings_go_to_the_callers_warn(module_keys):
 def test_no_connection_is_made_with_options_no_request_could_be_sent_with(options):
     with pytest.raises(ApsaraMQError):
         Connection(options, {})
+
+
+def test_the_spec_is_the_doc_fragments_options_with_their_types_defaults_and_aliases():
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    assert sorted(documented) == sorted(CONNECTION_ARGUMENT_SPEC)
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        option = documented[name]
+        assert (option.get('type', 'str'), option.get('default'), sorted(option.get('aliases', []))) == \
+            (spec['type'], spec.get('default'), sorted(spec.get('aliases', []))), name
+
+
+def test_the_secrets_and_the_proxy_are_no_log_and_the_key_id_is_not():
+    assert sorted(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log')) == sorted(SECRET_OPTIONS + ('proxy',))
+    assert CONNECTION_ARGUMENT_SPEC['access_key_id']['no_log'] is False
