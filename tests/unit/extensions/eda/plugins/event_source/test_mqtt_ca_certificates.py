@@ -220,7 +220,8 @@ def test_no_device_certificate_is_asked_for_unless_asked(source, own_emulator, a
     assert {request['action'] for request in own_emulator.requests_log()['requests']} == {'ListCaCertificate'}
 
 
-@pytest.mark.parametrize('fault', ['throttling', 'unavailable', 'html'])
+# A stalled answer (the emulator holds it 30 s) fails the poll by its timeout of 1 s.
+@pytest.mark.parametrize('fault', ['throttling', 'unavailable', 'html', 'stall'])
 def test_a_failed_poll_is_one_log_line_without_a_secret_and_the_next_poll_goes_on(source, own_emulator, args_for, caplog, fault):
     async def scenario(watching):
         polls = [await watching.poll()]
@@ -230,7 +231,7 @@ def test_a_failed_poll_is_one_log_line_without_a_secret_and_the_next_poll_goes_o
         return polls
 
     with caplog.at_level(logging.INFO, logger='alibabacloud.apsaramq.mqtt_ca_certificates'):
-        polls = run(source, args_for(own_emulator, interval=120), scenario)
+        polls = run(source, args_for(own_emulator, interval=120, timeout=1), scenario)
     assert [kinds(events) for events in polls] == [
         [('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)], [], [('ca_expiring', EXPIRING, 7)]]
     lines = [record.getMessage() for record in caplog.records]
