@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from ansible_collections.alibabacloud.apsaramq.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, DEFAULTS, SECRET_OPTIONS, Connection, check_options
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import (CONNECTION_ARGUMENT_SPEC, DEFAULTS, SECRET_OPTIONS, Connection,
+                                                                                      check_options)
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, NotFoundError
 
 INSTANCE = 'post-cn-emulator01'
