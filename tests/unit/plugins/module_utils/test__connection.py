@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from ansible_collections.alibabacloud.apsaramq.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import (CONNECTION_ARGUMENT_SPEC, DEFAULTS, SECRET_OPTIONS, Connection,
-                                                                                      check_options)
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _connection
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import DEFAULTS, Connection, check_options
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, NotFoundError
 
 INSTANCE = 'post-cn-emulator01'
@@ -186,13 +186,14 @@ def test_no_connection_is_made_with_options_no_request_could_be_sent_with(option
 
 def test_the_spec_is_the_doc_fragments_options_with_their_types_defaults_and_aliases():
     documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
-    assert sorted(documented) == sorted(CONNECTION_ARGUMENT_SPEC)
-    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+    assert sorted(documented) == sorted(_connection.CONNECTION_ARGUMENT_SPEC)
+    for name, spec in _connection.CONNECTION_ARGUMENT_SPEC.items():
         option = documented[name]
         assert (option.get('type', 'str'), option.get('default'), sorted(option.get('aliases', []))) == \
             (spec['type'], spec.get('default'), sorted(spec.get('aliases', []))), name
 
 
 def test_the_secrets_and_the_proxy_are_no_log_and_the_key_id_is_not():
-    assert sorted(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log')) == sorted(SECRET_OPTIONS + ('proxy',))
-    assert CONNECTION_ARGUMENT_SPEC['access_key_id']['no_log'] is False
+    spec = _connection.CONNECTION_ARGUMENT_SPEC
+    assert sorted(name for name, option in spec.items() if option.get('no_log')) == sorted(_connection.SECRET_OPTIONS + ('proxy',))
+    assert spec['access_key_id']['no_log'] is False
