@@ -208,14 +208,13 @@ def main():
     )
     params = module.params
     key, passphrase = module.take_secret('ca_private_key'), module.take_secret('ca_private_key_passphrase')
-    with module.failing_cleanly():
+    lifecycle = CaLifecycle(module.onsmqtt_client, params['instance_id'], datetime.datetime.now(datetime.timezone.utc), module.warn,
+                            module.check_mode, module._diff)
+    with module.failing_cleanly(lifecycle.outcome):
         ca_key = (key.encode('utf-8'), passphrase, 'ca_private_key') if key else read_key_file(params['ca_private_key_path'], passphrase)
         wanted = WantedCa(params['state'], params['sn'], params['ca_pem'], params['name'], params['status'], params['verification_pem'], ca_key,
                           params['force'])
-        lifecycle = CaLifecycle(module.onsmqtt_client, params['instance_id'], datetime.datetime.now(datetime.timezone.utc), module.check_mode)
         changed, certificate, diff = lifecycle.ensure(wanted)
-    for warning in lifecycle.warnings:
-        module.warn(warning)
     module.exit_json(changed=changed, certificate=certificate, diff=diff)
 
 

@@ -126,7 +126,8 @@ def test_registering_with_a_key_file_and_a_verification_certificate(server, new_
     code = result['certificate']['registration_code']
     result, actions = ca_task(server, name='with-verification', ca_pem=other.pem, verification_pem=other.verification_pem(code), status='inactive')
     assert result['changed'] and result['certificate']['status'] == 'inactive'
-    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'InactivateCaCertificate', 'GetCaCertificate']
+    # GetCaCertificate before the inactivation: the CA behind the SN answered has the certificate of ca_pem
+    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'GetCaCertificate', 'InactivateCaCertificate']
     assert instance_cas(server)[other.fingerprint]['status'] == 'inactive'
 
 
@@ -167,8 +168,9 @@ def test_absent_deletes_once_and_a_missing_ca_is_no_change(server, new_cas, ca_t
     assert result['changed'] is True and 'DeleteCaCertificate' not in actions
     result, actions = ca_task(server, diff=True, ca_pem=ca.pem, state='absent')
     assert result['changed'] is True and result['certificate'] is None
-    assert actions == ['ListCaCertificate', 'ListDeviceCertificateByCaSn', 'DeleteCaCertificate']
-    assert result['diff'] == {'before': {'sn': sn, 'name': 'to-delete', 'status': 'active'}, 'after': {}}
+    # the CA the listing paired with ca_pem is confirmed by GetCaCertificate before it is deleted
+    assert actions == ['ListCaCertificate', 'GetCaCertificate', 'ListDeviceCertificateByCaSn', 'DeleteCaCertificate']
+    assert result['diff'] == {'before': {'sn': sn, 'name': 'to-delete', 'status': 'active', 'device_certificates': 0}, 'after': {}}
     assert ca.fingerprint not in instance_cas(server)
     result, actions = ca_task(server, sn=sn, state='absent')
     assert result['changed'] is False and actions == ['GetCaCertificate']
@@ -256,8 +258,8 @@ def test_throttled_writes_are_retried(server, new_cas, ca_task, warning_texts):
     result, actions = ca_task(server, name='throttled', status='inactive', ca_pem=ca.pem, ca_private_key=ca.key_pem,
                               ca_private_key_passphrase=PASSPHRASE)
     assert result['changed'] is True and result['certificate']['status'] == 'inactive'
-    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'RegisterCaCertificate', 'InactivateCaCertificate',
-                       'InactivateCaCertificate', 'GetCaCertificate']
+    assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'RegisterCaCertificate', 'GetCaCertificate',
+                       'InactivateCaCertificate', 'InactivateCaCertificate']
     assert len([text for text in warning_texts(result) if 'Throttling.User' in text]) == 2
 
 
