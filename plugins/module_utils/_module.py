@@ -17,6 +17,7 @@ import re
 from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import CryptographyMissing
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, SECRET_OPTIONS, Connection, check_options
@@ -74,7 +75,8 @@ class ApsaraMQModule(AnsibleModule):
         return value
 
     def warn(self, warning):
-        super(ApsaraMQModule, self).warn(one_line(warning))
+        # Masked here: ansible-core 2.19 and later no longer mask the warnings of a result.
+        super(ApsaraMQModule, self).warn(remove_values(one_line(warning), self.no_log_values))
 
     def exit_json(self, **kwargs):
         self._report_requests(kwargs)
@@ -118,9 +120,11 @@ class ApsaraMQModule(AnsibleModule):
 
 
 def _private_key_blocks(value):
-    """Every PEM private key block in the strings of ``value`` (options nest in lists and dicts)."""
+    """Every PEM private key block in the strings of ``value`` (options nest in lists and dicts), also as a one-line
+    message shows it: whitespace collapsed, or line breaks escaped as ``%r`` quotes them."""
     if isinstance(value, str):
-        return set(_PRIVATE_KEY_BLOCK.findall(value))
+        blocks = _PRIVATE_KEY_BLOCK.findall(value)
+        return set(blocks) | set(one_line(block) for block in blocks) | set(repr(block)[1:-1] for block in blocks)
     if isinstance(value, dict):
         value = list(value.values())
     if isinstance(value, (list, tuple)):
