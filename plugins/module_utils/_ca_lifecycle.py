@@ -108,7 +108,7 @@ class CaLifecycle:
             raise ApsaraMQError('status goes with state: present; state: absent deletes the CA')
         if wanted.sn:
             check_sn(wanted.sn)
-        if wanted.name is not None:
+        if wanted.name:  # '' is no name: registering says that one is required
             check_ca_name(wanted.name)
         if not wanted.ca_pem:
             return None, None, None
