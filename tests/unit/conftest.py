@@ -265,7 +265,7 @@ def canned_server(tmp_path_factory):
 
 class _MeddlingProxy(BaseHTTPRequestHandler):
     """A reverse proxy in front of a server (the emulator): each request goes there as it came, Host and signature
-    untouched, and the server's ``meddle(action, status, body)`` decides the answer the client gets."""
+    untouched, and the server's ``meddle(action, status, body)`` -> ``(status, body)`` decides the answer the client gets."""
 
     protocol_version = 'HTTP/1.1'
 
@@ -292,13 +292,22 @@ class _MeddlingProxy(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def meddling_proxy():
-    """Factory: meddling_proxy(upstream_url, meddle) -> the URL of a reverse proxy in front of ``upstream_url`` (http): the
-    requests reach the upstream server as sent, and the client gets ``meddle(action, status, body)`` -> ``(status, body)``
-    of each answer (bytes), e.g. a cut body or another SN after the emulator carried a write out. For hostile answers to
-    one action among the real ones."""
+    """Factory: meddling_proxy(upstream_url, action, answer, times=None) -> the URL of a reverse proxy in front of
+    ``upstream_url`` (http, the emulator): every request reaches it as sent, and the answers to ``action`` (the first
+    ``times`` of them; all with None) become ``answer(the upstream's JSON body) -> (status, body bytes)``, e.g. a cut
+    body, or another SN, after the emulator carried a write out. For hostile answers among real ones."""
     servers = []
 
-    def start(upstream_url, meddle):
+    def start(upstream_url, action, answer, times=None):
+        left = [times]
+
+        def meddle(asked, status, body):
+            if asked != action or left[0] == 0:
+                return status, body
+            if left[0] is not None:
+                left[0] -= 1
+            return answer(json.loads(body))
+
         server = ThreadingHTTPServer(('127.0.0.1', 0), _MeddlingProxy)
         target = urllib.parse.urlsplit(upstream_url)
         server.upstream_host, server.upstream_port, server.meddle, server.daemon_threads = target.hostname, target.port, meddle, True

@@ -26,7 +26,6 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt imp
 INSTANCE = 'post-cn-emulator01'
 OTHER_CA = '00e0a1c0ffee000001'  # two device certificates
 LONELY_CA = '00e0a1c0ffee000003'  # no device certificate
-WRITES = {'RegisterCaCertificate', 'ActiveCaCertificate', 'InactivateCaCertificate', 'DeleteCaCertificate'}
 NOW = datetime.datetime.now(datetime.timezone.utc)
 
 
@@ -75,27 +74,15 @@ def instance_cas(server, acs_client):
 
 @pytest.fixture
 def run(server, acs_client, meddling_proxy):
-    """Function: run(meddle=None, **settings) -> a Run against the emulator, through a meddling proxy when ``meddle`` is given."""
-    def start(meddle=None, **settings):
-        return Run(server, meddling_proxy(server.url, meddle) if meddle else server.url, acs_client, **settings)
+    """Function: run(meddled=None, **settings) -> a Run against the emulator, through a meddling proxy when ``meddled`` is
+    ``(action, answer[, times])`` (see meddling_proxy)."""
+    def start(meddled=None, **settings):
+        return Run(server, meddling_proxy(server.url, *meddled) if meddled else server.url, acs_client, **settings)
     return start
 
 
-def meddling_with(action, answer, times=None):
-    """meddle(): the answers to ``action`` become ``answer(body) -> (status, body bytes)``, the first ``times`` ones (all: None)."""
-    left = [times]
-
-    def meddle(asked, status, body):
-        if asked != action or left[0] == 0:
-            return status, body
-        if left[0] is not None:
-            left[0] -= 1
-        return answer(json.loads(body))
-    return meddle
-
-
-def answer(document, status=200):
-    return lambda dummy: (status, json.dumps(document).encode())
+def answer(document):
+    return lambda dummy: (200, json.dumps(document).encode())
 
 
 def by_fingerprint(cas, ca):
@@ -106,7 +93,7 @@ def by_fingerprint(cas, ca):
 
 def test_a_registration_answer_naming_another_ca_writes_nothing_to_that_ca(run, instance_cas):
     ca = new_ca()
-    task = run(meddling_with('RegisterCaCertificate', answer({'RequestId': 'R-OTHER', 'Sn': OTHER_CA})))
+    task = run(('RegisterCaCertificate', answer({'RequestId': 'R-OTHER', 'Sn': OTHER_CA})))
     with pytest.raises(ApsaraMQError, match=r"^RegisterCaCertificate answered with SN %s, but GetCaCertificate shows another certificate than "
                                             r"ca_pem's under that SN \(request ID [0-9A-F-]+\): nothing was written to CA %s$" % (OTHER_CA, OTHER_CA)):
         task.ensure(registering(ca, status='inactive'))
@@ -124,9 +111,10 @@ def test_a_listing_that_pairs_ca_pem_with_another_cas_sn_gets_no_write_on_that_c
             if data['Sn'] == LONELY_CA:
                 data.update(CaContent=ca[0], Status='1')
         return 200, json.dumps(body).encode()
-    task = run(meddling_with('ListCaCertificate', paired_with_the_lonely_ca))
-    with pytest.raises(ApsaraMQError, match=r"^ListCaCertificate paired the certificate of ca_pem with SN %s, but GetCaCertificate shows another "
-                                            r"certificate than ca_pem's under that SN \(request ID .*\): nothing was written to CA %s$" % (LONELY_CA, LONELY_CA)):
+    task = run(('ListCaCertificate', paired_with_the_lonely_ca))
+    refusal = (r"^ListCaCertificate paired the certificate of ca_pem with SN %s, but GetCaCertificate shows another certificate than ca_pem's "
+               r"under that SN \(request ID .*\): nothing was written to CA %s$" % (LONELY_CA, LONELY_CA))
+    with pytest.raises(ApsaraMQError, match=refusal):
         task.ensure(WantedCa(state='absent', ca_pem=ca[0]) if wanted == 'absent' else WantedCa(ca_pem=ca[0], status='inactive'))
     assert task.actions == ['ListCaCertificate', 'GetCaCertificate'] and task.lifecycle.outcome()['changed'] is False
     assert instance_cas()[LONELY_CA]['Status'] == '0'  # inactive in the fixtures, as it stays
@@ -146,7 +134,7 @@ def test_a_ca_found_by_its_fingerprint_is_confirmed_once_before_a_write_and_not_
 # --- item 3: the force guard trusts the page and Total --------------------------------------------------------------------
 
 def test_absent_without_force_refuses_when_total_counts_devices_on_an_empty_page(run, instance_cas):
-    task = run(meddling_with('ListDeviceCertificateByCaSn', answer({'RequestId': 'R-TOTAL', 'Data': {'Total': 12, 'DeviceCertificateVOS': []}})))
+    task = run(('ListDeviceCertificateByCaSn', answer({'RequestId': 'R-TOTAL', 'Data': {'Total': 12, 'DeviceCertificateVOS': []}})))
     with pytest.raises(ApsaraMQError, match=r'^CA %s has 12 device certificates registered, and deleting the CA deletes them too: set force: true'
                                             % LONELY_CA):
         task.ensure(WantedCa(state='absent', sn=LONELY_CA))
@@ -158,7 +146,7 @@ def test_absent_without_force_refuses_when_total_counts_devices_on_an_empty_page
 @pytest.mark.parametrize('broken', [b'{"RequestId": "R-CUT", "Sn": "00', b'{"RequestId": "R-NO-SN"}'], ids=['cut JSON', 'no Sn'])
 def test_a_registration_answered_unreadably_is_looked_up_and_reported_changed(run, instance_cas, broken):
     ca = new_ca()
-    task = run(meddling_with('RegisterCaCertificate', lambda dummy: (200, broken)))
+    task = run(('RegisterCaCertificate', lambda dummy: (200, broken)))
     changed, certificate, diff = task.ensure(registering(ca))
     assert changed is True and certificate['name'] == 'lifecycle-test'
     assert task.actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate', 'GetCaCertificate']
@@ -166,7 +154,7 @@ def test_a_registration_answered_unreadably_is_looked_up_and_reported_changed(ru
 
 
 def test_a_repeatable_write_answered_unreadably_is_sent_again(run, instance_cas):
-    task = run(meddling_with('InactivateCaCertificate', lambda dummy: (200, b'{"RequestId": "R-CUT", "Sn'), times=1), retries=1)
+    task = run(('InactivateCaCertificate', lambda dummy: (200, b'{"RequestId": "R-CUT", "Sn'), 1), retries=1)
     changed, certificate, dummy = task.ensure(WantedCa(sn=OTHER_CA, status='inactive'))
     assert changed is True and certificate['status'] == 'inactive'
     assert task.actions == ['GetCaCertificate', 'InactivateCaCertificate', 'InactivateCaCertificate']
@@ -174,7 +162,7 @@ def test_a_repeatable_write_answered_unreadably_is_sent_again(run, instance_cas)
 
 
 def test_a_repeatable_write_whose_answers_all_break_fails_reporting_changed(run):
-    task = run(meddling_with('InactivateCaCertificate', lambda dummy: (200, b'<html>')))
+    task = run(('InactivateCaCertificate', lambda dummy: (200, b'<html>')))
     with pytest.raises(ApsaraMQError, match=r'answered HTTP 200, but the answer could not be read .*: the service may have carried '
                                             r'InactivateCaCertificate out$'):
         task.ensure(WantedCa(sn=OTHER_CA, status='inactive'))
@@ -207,7 +195,7 @@ def test_a_registration_refused_because_another_task_registered_the_ca_is_ok(run
     def before_the_other_task(body):  # the first look happened before the other task registered the CA
         body['Data']['CaCertificateVOS'] = [data for data in body['Data']['CaCertificateVOS'] if data['Sn'] != first['sn']]
         return 200, json.dumps(body).encode()
-    task = run(meddling_with('ListCaCertificate', before_the_other_task, times=1))
+    task = run(('ListCaCertificate', before_the_other_task, 1))
     result = task.ensure(registering(ca, status=status, name='first'))
     assert (result[0], result[1]['sn'], result[1]['status']) == (changed, first['sn'], status or 'active')
     assert task.actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate', 'GetCaCertificate'] + (
@@ -217,7 +205,7 @@ def test_a_registration_refused_because_another_task_registered_the_ca_is_ok(run
 
 def test_a_refused_registration_of_a_ca_that_is_not_there_fails_with_the_refusal(run, instance_cas):
     ca = new_ca()
-    task = run(meddling_with('GetRegisterCode', answer({'RequestId': 'R-CODE', 'RegisterCode': 'not-the-code'})))
+    task = run(('GetRegisterCode', answer({'RequestId': 'R-CODE', 'RegisterCode': 'not-the-code'})))
     with pytest.raises(ApiError, match=r'^RegisterCaCertificate failed: RegisterCodeError'):
         task.ensure(registering(ca))
     assert task.actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate']
@@ -267,5 +255,5 @@ def test_the_diff_of_a_forced_deletion_says_how_many_device_certificates_go_with
 
 def test_a_count_that_is_no_total_is_shown_as_a_lower_bound(run):
     page = {'RequestId': 'R-PAGE', 'Data': {'DeviceCertificateVOS': [{'DeviceSn': 'd1'}]}}
-    task = run(meddling_with('ListDeviceCertificateByCaSn', answer(page)), check_mode=True, diff=True)
+    task = run(('ListDeviceCertificateByCaSn', answer(page)), check_mode=True, diff=True)
     assert task.ensure(WantedCa(state='absent', sn=OTHER_CA, force=True))[2]['before']['device_certificates'] == 'at least 1'

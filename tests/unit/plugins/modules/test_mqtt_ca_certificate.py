@@ -290,26 +290,13 @@ def test_a_deletion_whose_answer_is_lost_is_not_a_failure(server, new_cas, ca_ta
 
 # Issue 20: writes that tell the truth (the hostile answers come from a meddling proxy in front of the emulator)
 
-def meddling_with(action, answer, times=None):
-    """meddle(): the answers to ``action`` become ``answer(body) -> (status, body bytes)``, the first ``times`` ones (all: None)."""
-    left = [times]
-
-    def meddle(asked, status, body):
-        if asked != action or left[0] == 0:
-            return status, body
-        if left[0] is not None:
-            left[0] -= 1
-        return answer(json.loads(body))
-    return meddle
-
-
 def registration(ca, **options):
     return dict(name='truthful', ca_pem=ca.pem, ca_private_key=ca.key_pem, ca_private_key_passphrase=PASSPHRASE, **options)
 
 
 def test_a_registration_answer_naming_another_ca_inactivates_nothing(server, new_cas, ca_task, instance_cas, meddling_proxy):
     other = server.fixtures['instances'][INSTANCE]['ca_certificates'][0]['data']['Sn']
-    proxy = meddling_proxy(server.url, meddling_with('RegisterCaCertificate', lambda dummy: (200, json.dumps({'RequestId': 'R', 'Sn': other}).encode())))
+    proxy = meddling_proxy(server.url, 'RegisterCaCertificate', lambda dummy: (200, json.dumps({'RequestId': 'R', 'Sn': other}).encode()))
     result, actions = ca_task(server, endpoint=proxy, **registration(new_cas(), status='inactive'))
     assert result['failed'] and '\n' not in result['msg']
     assert result['msg'].startswith("RegisterCaCertificate answered with SN %s, but GetCaCertificate shows another certificate than ca_pem's" % other)
@@ -320,7 +307,7 @@ def test_a_registration_answer_naming_another_ca_inactivates_nothing(server, new
 def test_absent_without_force_refuses_when_total_says_12_on_an_empty_page(server, ca_task, meddling_proxy):
     sn = '00e0a1c0ffee000003'
     empty = json.dumps({'RequestId': 'R', 'Data': {'Total': 12, 'DeviceCertificateVOS': []}}).encode()
-    result, actions = ca_task(server, endpoint=meddling_proxy(server.url, meddling_with('ListDeviceCertificateByCaSn', lambda dummy: (200, empty))),
+    result, actions = ca_task(server, endpoint=meddling_proxy(server.url, 'ListDeviceCertificateByCaSn', lambda dummy: (200, empty)),
                               sn=sn, state='absent')
     assert result['failed'] and result['msg'].startswith('CA %s has 12 device certificates registered' % sn)
     assert 'DeleteCaCertificate' not in actions
@@ -330,7 +317,7 @@ def test_absent_without_force_refuses_when_total_says_12_on_an_empty_page(server
 def test_a_registration_answered_unreadably_is_found_by_its_fingerprint_and_reported_changed(server, new_cas, ca_task, instance_cas,
                                                                                              meddling_proxy, broken):
     ca = new_cas()
-    proxy = meddling_proxy(server.url, meddling_with('RegisterCaCertificate', lambda dummy: (200, broken)))
+    proxy = meddling_proxy(server.url, 'RegisterCaCertificate', lambda dummy: (200, broken))
     result, actions = ca_task(server, endpoint=proxy, **registration(ca))
     assert not result.get('failed') and result['changed'] is True, result
     assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate', 'GetCaCertificate']
@@ -355,7 +342,7 @@ def test_a_registration_refused_as_another_task_registered_the_ca_meanwhile_is_o
     def looked_before_the_other_task(body):
         body['Data']['CaCertificateVOS'] = [data for data in body['Data']['CaCertificateVOS'] if data['Sn'] != sn]
         return 200, json.dumps(body).encode()
-    result, actions = ca_task(server, endpoint=meddling_proxy(server.url, meddling_with('ListCaCertificate', looked_before_the_other_task, times=1)),
+    result, actions = ca_task(server, endpoint=meddling_proxy(server.url, 'ListCaCertificate', looked_before_the_other_task, 1),
                               **registration(ca))
     assert not result.get('failed') and result['changed'] is False and result['certificate']['sn'] == sn, result
     assert actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate', 'GetCaCertificate']
