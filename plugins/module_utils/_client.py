@@ -53,11 +53,12 @@ def _nonempty_string(value):
     return value if isinstance(value, str) and value else None
 
 
-def decode_answer(action, base_url, status, headers, content, not_found_codes=()):
+def decode_answer(action, base_url, status, headers, content, not_found_codes=(), write=False):
     """The JSON object of a successful (2xx) answer; raises ApiError for an error answer and ApsaraMQError for anything else.
 
     Error answers are retryable by the API's error code first and the HTTP status second. An error code of
-    ``not_found_codes`` raises NotFoundError, whatever the HTTP status.
+    ``not_found_codes`` raises NotFoundError, whatever the HTTP status. A 2xx answer to a ``write`` that cannot be read
+    leaves open whether the service carried the write out: retryable, and never "not carried out".
     """
     header_request_id = _nonempty_string(headers.get('x-acs-request-id'))
     retry_after = retry_after_seconds(headers.get('x-acs-retry-after'))
@@ -72,8 +73,13 @@ def decode_answer(action, base_url, status, headers, content, not_found_codes=()
         body = None
     if not isinstance(body, dict):
         snippet = one_line(content[:120].decode('utf-8', 'replace')) or 'an empty body'
+        content_type = headers.get('Content-Type') or 'no content type'
+        if write and status < 300:  # the service said yes, then the answer was mangled on its way: it may well have acted
+            raise ApsaraMQError('%s: %s answered HTTP %s, but the answer could not be read (%s, not a JSON object: %r; request ID %s): the service '
+                                'may have carried %s out' % (action, base_url, status, content_type, snippet, header_request_id or 'none', action),
+                                True, retry_after)
         raise ApsaraMQError('%s: %s answered HTTP %s with %s instead of a JSON object (%r; request ID %s); check endpoint and region'
-                            % (action, base_url, status, headers.get('Content-Type') or 'no content type', snippet, header_request_id or 'none'),
+                            % (action, base_url, status, content_type, snippet, header_request_id or 'none'),
                             retryable_answer(None, status), retry_after, refused_answer(None, status))
     request_id = _nonempty_string(body.get('RequestId')) or header_request_id
     if status >= 400 or body.get('Success') is False:
@@ -126,12 +132,13 @@ class AcsClient:
         The parameters go in the query string whatever the ``method``, as the official SDKs send them. Retryable
         failures are tried again, each attempt signed afresh (new nonce and timestamp). A request that is not
         ``repeatable`` (carrying it out twice is not harmless) is sent again only after a failure that certainly was
-        not carried out (throttled, refused, never sent); after one that may have been, OutcomeUnknownError.
+        not carried out (throttled, refused, never sent); after one that may have been, OutcomeUnknownError. A call by
+        any other method than GET is a write: a 2xx answer to it that cannot be read is such a failure, not a refusal.
         """
         def attempt():
             target, headers = self._prepared(method, action, params)
             answer = self._http.request(method, target, headers, action, MAX_RESPONSE_BYTES)
-            return decode_answer(action, self.base_url, answer.status, answer.headers, answer.body, self._not_found_codes)
+            return decode_answer(action, self.base_url, answer.status, answer.headers, answer.body, self._not_found_codes, write=method != 'GET')
 
         try:
             return self._with_retries(action, attempt, repeatable)

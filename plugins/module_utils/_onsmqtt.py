@@ -10,12 +10,17 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import CONTROL_CHARACTER, ApsaraMQError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import CONTROL_CHARACTER, ApsaraMQError, OutcomeUnknownError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._pages import Listing
 
 API_VERSION = '2020-04-20'
 MAX_PAGE_SIZE = 100
 MAX_SN_BYTES = 128
+# The API documents no limit on CaName. The service documents 64 characters for the names it does limit (instance
+# names, topics, client IDs); a longer name has come back as HTTP 414 from a gateway. So at most 64: a name the service
+# might accept may be refused here, never one it would refuse sent.
+MAX_CA_NAME_CHARACTERS = 64
+_NAME_SHOWN_CHARACTERS = 20
 # "What the request names does not exist", answered with HTTP 500, or 400 since the status-code notice: the code decides.
 NOT_FOUND_CODES = ('FindCaBySnError', 'FindDeviceBySnError')
 # The operations that change something, sent by POST as the official SDK sends them, and whether carrying one out twice
@@ -56,6 +61,17 @@ def check_sn(sn, option='sn', kind='a CA serial number'):
         raise ApsaraMQError('%s %r is %d bytes long; %s has 1 to %d bytes' % (option, sn, size, kind, MAX_SN_BYTES))
     if CONTROL_CHARACTER.search(sn):
         raise ApsaraMQError('%s %r holds a control character (a line break, a tab...); %s has none' % (option, sn, kind))
+
+
+def check_ca_name(name):
+    """Refuse a CA name that is blank, holds a control character, or is longer than MAX_CA_NAME_CHARACTERS."""
+    if len(name) > MAX_CA_NAME_CHARACTERS:
+        raise ApsaraMQError("name %r is %d characters long; a CA's name has at most %d characters"
+                            % (name[:_NAME_SHOWN_CHARACTERS] + '...', len(name), MAX_CA_NAME_CHARACTERS))
+    if CONTROL_CHARACTER.search(name):
+        raise ApsaraMQError("name %r holds a control character (a line break, a tab...); a CA's name has none" % name)
+    if not name.strip():
+        raise ApsaraMQError("name is blank; a CA's name needs a character that is not a space")
 
 
 def data_object(body, action):
@@ -117,10 +133,15 @@ def get_register_code(client, instance_id):
 
 
 def register_ca_certificate(client, instance_id, name, ca_pem, verification_pem):
-    """The SN of the CA just registered; OutcomeUnknownError when the answer was lost (the client does not send it twice)."""
+    """The SN the answer gives to the CA just registered; OutcomeUnknownError when the answer was lost or cannot be read,
+    or has no SN: the service may have registered the CA (the client does not send it twice)."""
     body = write(client, 'RegisterCaCertificate',
                  {'MqttInstanceId': instance_id, 'CaName': name, 'CaContent': ca_pem, 'VerificationContent': verification_pem})
-    return _text_field(body, 'Sn', 'RegisterCaCertificate')
+    try:
+        return _text_field(body, 'Sn', 'RegisterCaCertificate')
+    except ApsaraMQError as exc:
+        raise OutcomeUnknownError('RegisterCaCertificate', ApsaraMQError('RegisterCaCertificate answered without Sn (request ID %s)'
+                                                                         % (body.get('RequestId') or 'none'))) from exc
 
 
 def set_ca_status(client, instance_id, sn, active):
@@ -132,17 +153,31 @@ def delete_ca_certificate(client, instance_id, sn):
 
 
 def count_device_certificates(client, instance_id, ca_sn):
-    """``(any, total)`` of the device certificates registered for a CA, from one page of size 1: whether there are any,
-    and the answer's Total when it is a count that agrees (None otherwise: the docs disagree on what it counts)."""
+    """``(count, exact)`` of the device certificates registered for a CA, from one page of size 1.
+
+    There are some when either the page or the answer's Total says so: a Total with an empty page is not taken for none.
+    ``exact``: Total is a count that the page does not contradict (the docs disagree on what it counts); otherwise
+    ``count`` is what the page shows, a lower bound.
+    """
     body = client.call('ListDeviceCertificateByCaSn', {'MqttInstanceId': instance_id, 'CaSn': ca_sn, 'PageNo': '1', 'PageSize': '1'})
     data = data_object(body, 'ListDeviceCertificateByCaSn')
     page = data.get('DeviceCertificateVOS') or []
     if not isinstance(page, list):
         raise ApsaraMQError('ListDeviceCertificateByCaSn answered with a DeviceCertificateVOS that is not a list (request ID %s)'
                             % (body.get('RequestId') or 'none'))
-    total = data.get('Total')
-    agrees = isinstance(total, int) and not isinstance(total, bool) and total >= len(page) and (total > 0) == bool(page)
-    return bool(page), total if agrees and page else None
+    total = _count(data.get('Total'))
+    if total is not None and total >= len(page):
+        return total, True
+    return len(page), False
+
+
+def _count(value):
+    """A whole number of 0 or more, from an int or a string of digits; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and value >= 0 else None
 
 
 def get_device_certificate(client, instance_id, ca_sn, device_sn):

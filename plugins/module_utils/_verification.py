@@ -26,13 +26,39 @@ BACKDATE = datetime.timedelta(minutes=5)
 
 
 def load_ca_certificate(ca_pem):
-    """The first certificate of ``ca_pem``; one line when there is none, or it is no CA certificate."""
+    """The first certificate of ``ca_pem``; one line when there is none, or it is no CA certificate.
+
+    A CA certificate has the basic constraints extension with CA:TRUE: RFC 5280 (4.2.1.9) requires it of every CA
+    whose key signs certificates, and verifiers refuse device certificates issued under a CA without it. So a
+    certificate without the extension is refused too, not only one that says CA:FALSE.
+    """
     x509 = x509_module()
     try:
         certificate = x509.load_first_certificate(ca_pem)[0]
     except Exception as exc:  # pylint: disable=broad-exception-caught  # cryptography's exception types vary by version
         raise ApsaraMQError('ca_pem is not a PEM certificate (%s)' % (' '.join(str(exc).split()) or type(exc).__name__)) from None
+    try:
+        is_ca = certificate.extensions.get_extension_for_class(x509.x509.BasicConstraints).value.ca
+    except x509.x509.ExtensionNotFound:
+        raise ApsaraMQError('ca_pem is not a CA certificate: it has no basic constraints extension, and a CA needs one with CA:TRUE; give the '
+                            "certificate of the CA that issues the devices' certificates") from None
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # a malformed or duplicate extension
+        raise ApsaraMQError('ca_pem has extensions that cannot be read (%s)' % (' '.join(str(exc).split()) or type(exc).__name__)) from None
+    if not is_ca:
+        raise ApsaraMQError("ca_pem is not a CA certificate: its basic constraints say CA:FALSE (a device's or a server's certificate?); give "
+                            "the certificate of the CA that issues the devices' certificates")
     return certificate
+
+
+def check_unexpired(ca_certificate, now):
+    """Refuse a CA certificate whose validity has ended by ``now`` (naive UTC): no device could authenticate under it."""
+    # cryptography >= 42 deprecates the naive datetimes in favour of the *_utc ones; older has only the naive (UTC) ones.
+    not_after = getattr(ca_certificate, 'not_valid_after_utc', None)
+    not_after = not_after.replace(tzinfo=None) if not_after is not None else ca_certificate.not_valid_after
+    if not_after <= now:
+        raise ApsaraMQError('ca_pem expired on %s: no device can authenticate under it, so it is neither registered nor activated or inactivated '
+                            'by its certificate; name a registered expired CA by sn alone to change its status, or delete it with state: absent'
+                            % not_after.strftime('%Y-%m-%dT%H:%M:%SZ'))
 
 
 def load_ca_key(key_pem, passphrase, source):

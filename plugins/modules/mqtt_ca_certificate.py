@@ -21,13 +21,25 @@ description:
     the module gets the code and makes that certificate itself, with a key of its own that nothing keeps. Given
     O(verification_pem) instead, it checks the certificate before sending it.
   - C(RegisterCaCertificate) is never sent twice for a CA. After an answer that may or may not have registered it (a
-    timeout, a broken connection, a 5xx answer), the module looks for the CA's fingerprint on the instance, and registers
-    again only when it is not there.
+    timeout, a broken connection, a 5xx answer, an HTTP 200 answer that cannot be read or has no C(Sn)), the module looks
+    for the CA's fingerprint on the instance, and registers again only when it is not there. After a refusal (such as
+    the service's "already registered" when another task registered the same CA meanwhile), it looks too; when the CA is
+    there, the task goes on from there (V(changed=false) unless O(status) then changes it).
+  - No write lands on a CA that an answer or a listing paired with O(ca_pem) (the SN a registration answered, the CA found
+    by fingerprint, the CA found after a lost answer) before C(GetCaCertificate) shows the certificate of O(ca_pem) under
+    that SN; when it shows another, the task fails in one line and writes nothing to that CA.
+  - A write whose answer cannot be read (an HTTP 200 with a cut or non-JSON body) may have been carried out, so an
+    activation, inactivation or deletion is sent again, as carrying it out twice is harmless.
+  - Once the service may have acted, the result says V(changed=true), also when the task fails after that, and
+    RV(certificate) is the CA as it then stands when known. A CA registered with O(status=inactive) is active until the
+    inactivation that follows; when that fails, the task fails saying the inactivation is still to be done, with
+    V(changed=true) and the registered CA in RV(certificate).
   - Deleting a CA deletes the device certificates it issued that the broker registered. O(state=absent) refuses while
     there are any, unless O(force=true).
-  - 'RAM actions the task needs: C(mq:GetCaCertificate) with O(sn), else C(mq:ListCaCertificate); to register,
-    C(mq:GetRegisterCode) and C(mq:RegisterCa); C(mq:ActiveCaCertificate) to activate, C(mq:UnregisterCaCertificate)
-    to inactivate; C(mq:DeleteCaCertificate) to delete, and C(mq:ListDeviceCertificateByCaSn) unless O(force=true).'
+  - 'RAM actions the task needs: C(mq:ListCaCertificate) without O(sn), and C(mq:GetCaCertificate) with O(sn), to register,
+    and before any write; to register, C(mq:GetRegisterCode) and C(mq:RegisterCa); C(mq:ActiveCaCertificate) to activate,
+    C(mq:UnregisterCaCertificate) to inactivate; C(mq:DeleteCaCertificate) to delete, and C(mq:ListDeviceCertificateByCaSn)
+    unless O(force=true) (with it too in diff mode).'
 author:
   - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
 options:
@@ -53,10 +65,17 @@ options:
     description:
       - The CA certificate, PEM; when it holds several certificates, the first counts.
       - Finds the CA among the instance's CAs by its SHA-256 fingerprint, and is what gets registered.
+      - It must be a CA certificate, with the basic constraints extension saying C(CA:TRUE) (RFC 5280 requires it of a CA
+        that signs certificates). A certificate with C(CA:FALSE), or without the extension, is refused before any request.
+      - With O(state=present), an expired certificate is refused before any request, as no device could authenticate under
+        it; to change the status of a registered expired CA, give its O(sn) alone. O(state=absent) deletes it by either.
     type: str
   name:
     description:
       - The CA's name (C(CaName)), required to register it.
+      - At most 64 characters, not blank, without control characters (such as a line break); checked before any request.
+        The API documents no limit; 64 is the one the service documents for the names it limits (instance names, topics,
+        client IDs), so a name the service might take may be refused, never one it would refuse sent.
       - The API cannot rename a CA; a registered CA with another name draws a warning and keeps its name.
     type: str
   status:
@@ -86,6 +105,8 @@ options:
   force:
     description:
       - With O(state=absent), delete the CA even while device certificates it issued are registered; they are deleted with it.
+      - Without it, the deletion is refused when either the page or the C(Total) of C(ListDeviceCertificateByCaSn) says that
+        there are some.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -97,7 +118,11 @@ attributes:
     details: No write is sent; reads are, so that the result says what a real run would do.
   diff_mode:
     support: full
-    details: The CA's O(sn), O(name) and O(status) before and after; an empty dict when absent.
+    details:
+      - The CA's O(sn), O(name) and O(status) before and after; an empty dict when absent.
+      - A deletion's C(before) also says how many device certificates go with the CA (C(device_certificates)), from the
+        C(Total) of C(ListDeviceCertificateByCaSn), or V(at least 1) when its answer has no usable C(Total); with O(force=true)
+        that request is sent only in diff mode.
   idempotent:
     support: full
     details: The CA is found by its content, so a second run finds what the first registered, and sends no write.
@@ -106,9 +131,10 @@ requirements:
 notes:
   - Only Enterprise Platinum (and Professional) edition instances have CA certificates.
   - Requests per task, when nothing is to change, one C(GetCaCertificate) with O(sn), else one C(ListCaCertificate) page
-    per 100 CAs. Registering adds C(GetRegisterCode), C(RegisterCaCertificate) and one C(GetCaCertificate) for the facts
-    returned. A status change or a deletion adds its one write, and a deletion without O(force) one
-    C(ListDeviceCertificateByCaSn) page of one certificate.
+    per 100 CAs. Registering adds C(GetRegisterCode), C(RegisterCaCertificate) and one C(GetCaCertificate) that confirms
+    the CA and gives the facts returned. A status change or a deletion adds its one write, and, for a CA found by
+    O(ca_pem) alone, the C(GetCaCertificate) that confirms it; a deletion without O(force) (or in diff mode) one
+    C(ListDeviceCertificateByCaSn) page of one certificate. A refused registration adds one C(ListCaCertificate) look.
 seealso:
   - module: alibabacloud.apsaramq.mqtt_ca_certificate_info
   - name: RegisterCaCertificate API reference
@@ -165,6 +191,8 @@ certificate:
     - The CA as it stands after the task, with the keys and meanings of an element of RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:certificates)
       (C(sn), C(name), C(status), C(ca_pem), C(valid_end), C(days_remaining), C(x509), ...).
     - V(null) when the CA is absent, and in check mode when the task would register it.
+    - Also returned by a task that fails after the service acted, as the CA then stands (V(null) when unknown), for
+      example a CA registered whose inactivation failed.
   returned: always
   type: dict
   sample: {"sn": "00f26900ba87000000", "name": "fleet-2027", "status": "active", "days_remaining": 364}
@@ -208,14 +236,13 @@ def main():
     )
     params = module.params
     key, passphrase = module.take_secret('ca_private_key'), module.take_secret('ca_private_key_passphrase')
-    with module.failing_cleanly():
+    lifecycle = CaLifecycle(module.onsmqtt_client, params['instance_id'], datetime.datetime.now(datetime.timezone.utc), module.warn,
+                            module.check_mode, module._diff)
+    with module.failing_cleanly(lifecycle.outcome):
         ca_key = (key.encode('utf-8'), passphrase, 'ca_private_key') if key else read_key_file(params['ca_private_key_path'], passphrase)
         wanted = WantedCa(params['state'], params['sn'], params['ca_pem'], params['name'], params['status'], params['verification_pem'], ca_key,
                           params['force'])
-        lifecycle = CaLifecycle(module.onsmqtt_client, params['instance_id'], datetime.datetime.now(datetime.timezone.utc), module.check_mode)
         changed, certificate, diff = lifecycle.ensure(wanted)
-    for warning in lifecycle.warnings:
-        module.warn(warning)
     module.exit_json(changed=changed, certificate=certificate, diff=diff)
 
 

@@ -215,6 +215,8 @@ class _CannedAnswer(BaseHTTPRequestHandler):
             self.wfile.flush()
             threading.Event().wait(3)
 
+    do_POST = do_GET  # pylint: disable=invalid-name  # writes get the same canned answer
+
     def log_message(self, *args):
         pass
 
@@ -239,7 +241,7 @@ def _self_signed_tls_context(directory):
 @pytest.fixture
 def canned_server(tmp_path_factory):
     """Factory: start(status, content_type, body, declared_length=None, stall=None, trickle=None, headers=None, tls=False) -> URL
-    of a server that answers every GET alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls).
+    of a server that answers every GET and POST alike; for the broken answers the emulator does not give (HTML pages, cut bodies, stalls).
     declared_length=NO_CONTENT_LENGTH sends no Content-Length header; trickle='headers' or 'body' sends that and what follows
     one byte per TRICKLE_SECONDS_PER_BYTE; headers: more headers to send; tls: https with a self-signed certificate."""
     servers = []
@@ -254,6 +256,64 @@ def canned_server(tmp_path_factory):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return '%s://127.0.0.1:%d' % ('https' if tls else 'http', server.server_address[1])
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+class _MeddlingProxy(BaseHTTPRequestHandler):
+    """A reverse proxy in front of a server (the emulator): each request goes there as it came, Host and signature
+    untouched, and the server's ``meddle(action, status, body)`` -> ``(status, body)`` decides the answer the client gets."""
+
+    protocol_version = 'HTTP/1.1'
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        action = self.headers.get('x-acs-action') or query.get('Action', [None])[0]
+        upstream = http.client.HTTPConnection(self.server.upstream_host, self.server.upstream_port, timeout=30)
+        headers = {name: value for name, value in self.headers.items() if name.lower() != 'connection'}
+        upstream.request(self.command, self.path, body=self.rfile.read(int(self.headers.get('Content-Length') or 0)), headers=headers)
+        answer = upstream.getresponse()
+        status, body = self.server.meddle(action, answer.status, answer.read())
+        upstream.close()
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json;charset=utf-8')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET  # pylint: disable=invalid-name
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def meddling_proxy():
+    """Factory: meddling_proxy(upstream_url, action, answer, times=None) -> the URL of a reverse proxy in front of
+    ``upstream_url`` (http, the emulator): every request reaches it as sent, and the answers to ``action`` (the first
+    ``times`` of them; all with None) become ``answer(the upstream's JSON body) -> (status, body bytes)``, e.g. a cut
+    body, or another SN, after the emulator carried a write out. For hostile answers among real ones."""
+    servers = []
+
+    def start(upstream_url, action, answer, times=None):
+        left = [times]
+
+        def meddle(asked, status, body):
+            if asked != action or left[0] == 0:
+                return status, body
+            if left[0] is not None:
+                left[0] -= 1
+            return answer(json.loads(body))
+
+        server = ThreadingHTTPServer(('127.0.0.1', 0), _MeddlingProxy)
+        target = urllib.parse.urlsplit(upstream_url)
+        server.upstream_host, server.upstream_port, server.meddle, server.daemon_threads = target.hostname, target.port, meddle, True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return 'http://127.0.0.1:%d' % server.server_address[1]
 
     yield start
     for server in servers:

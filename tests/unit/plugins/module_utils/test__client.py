@@ -315,3 +315,36 @@ def test_not_found_is_its_own_error_class_whatever_the_http_status(emulator, can
     with pytest.raises(ApiError) as failure:
         acs_client(emulator.url, not_found_codes=()).call('GetCaCertificate', {'MqttInstanceId': INSTANCE, 'Sn': 'no-such-sn'})
     assert type(failure.value) is ApiError  # pylint: disable=unidiomatic-typecheck
+
+
+# A 2xx answer to a write that cannot be read: the write may have been carried out
+
+CUT_ANSWERS = [b'{"RequestId": "R-CUT", "Sn": "00', b'["not", "an", "object"]', b'']
+
+
+@pytest.mark.parametrize('body', CUT_ANSWERS, ids=['cut', 'not an object', 'empty'])
+def test_an_unreadable_2xx_answer_to_a_repeatable_write_is_an_unknown_outcome_sent_again(canned_server, body, acs_client):
+    client = acs_client(canned_server(200, 'application/json', body), retries=2)
+    with pytest.raises(ApsaraMQError) as failure:
+        client.call('InactivateCaCertificate', {'Sn': 'x'}, method='POST', repeatable=True)
+    assert re.fullmatch(r'InactivateCaCertificate: http://127\.0\.0\.1:\d+ answered HTTP 200, but the answer could not be read \(application/json, '
+                        r'not a JSON object: .*; request ID none\): the service may have carried InactivateCaCertificate out; gave up after 3 attempts',
+                        str(failure.value)), str(failure.value)
+    assert 'check endpoint and region' not in str(failure.value)
+    assert client.attempts == 3 and len(client.retry_warnings) == 2
+
+
+@pytest.mark.parametrize('body', CUT_ANSWERS, ids=['cut', 'not an object', 'empty'])
+def test_an_unreadable_2xx_answer_to_a_write_that_must_not_be_repeated_is_an_unknown_outcome_not_sent_again(canned_server, body, acs_client):
+    client = acs_client(canned_server(200, 'application/json', body))
+    with pytest.raises(OutcomeUnknownError, match=r'answered HTTP 200, but the answer could not be read .*: the service may have carried '
+                                                  r'RegisterCaCertificate out; whether the service carried RegisterCaCertificate out is unknown'):
+        client.call('RegisterCaCertificate', {'CaName': 'x'}, method='POST', repeatable=False)
+    assert client.attempts == 1
+
+
+def test_an_unreadable_2xx_answer_to_a_read_is_not_retried_and_says_check_endpoint_and_region(canned_server, acs_client):
+    client = acs_client(canned_server(200, 'application/json', CUT_ANSWERS[0]))
+    with pytest.raises(ApsaraMQError, match=r'instead of a JSON object .*; check endpoint and region$'):
+        client.call('GetCaCertificate', {'Sn': 'x'})
+    assert client.attempts == 1

@@ -12,7 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import DEFAULTS, ENVIRONMENT
 
@@ -134,6 +138,27 @@ def test_the_secrets_the_credential_chain_finds_are_masked_once_a_client_is_made
     shown = run_tiny({'do': 'show the environment secret', 'endpoint': emulator.url}, environ)[0]['shown']
     assert shown == 'secret: ' + emulator_keys.access_key_secret  # no option holds it: Ansible does not know it is a secret
     assert run_tiny({'do': 'make a client, then show the environment secret', 'endpoint': emulator.url}, environ)[0]['shown'] == MASKED
+
+
+def _private_key_pem(encryption=serialization.NoEncryption(), private_format=serialization.PrivateFormat.PKCS8):
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(serialization.Encoding.PEM, private_format, encryption).decode('ascii')
+
+
+@pytest.mark.parametrize('pasted', [
+    lambda: _private_key_pem(),
+    lambda: _private_key_pem(serialization.BestAvailableEncryption(b'a passphrase')),
+    lambda: _private_key_pem(private_format=serialization.PrivateFormat.TraditionalOpenSSL),
+    lambda: 'my key, from the vault:\n' + _private_key_pem()[:150],  # cut short: no END line
+], ids=['pkcs8', 'encrypted', 'traditional ec', 'cut short in other text'])
+@pytest.mark.parametrize('args', [{'do': 'warn'}, {'do': 'warn', 'timeout': 0}, {'do': 'warn', 'not_an_option': 1}],
+                         ids=['success', 'our refusal', "ansible's refusal"])
+def test_a_private_key_pasted_into_any_option_appears_in_no_output_at_vvvv(run_tiny, pasted, args):
+    text = pasted()
+    result, dummy = run_tiny(dict(args, text=text, _ansible_inject_invocation=True, _ansible_verbosity=4))
+    shown = json.dumps(result)
+    assert 'PRIVATE KEY' not in shown and text.splitlines()[-2] not in shown
+    assert result['invocation']['module_args']['text'].strip().endswith('********')
 
 
 # --- warnings, failures, attempts --------------------------------------------------------------------

@@ -17,8 +17,9 @@ import pytest
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._signing import Credentials
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError, OutcomeUnknownError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import (
-    CA_LISTING, DEVICE_LISTING, DEVICE_LISTING_BY_CA, REPEATABLE_WRITES, check_sn, delete_device_certificate, get_ca_certificate,
-    get_device_certificate, list_ca_certificates, list_device_certificates, region_endpoint, set_device_status, write,
+    CA_LISTING, DEVICE_LISTING, DEVICE_LISTING_BY_CA, MAX_CA_NAME_CHARACTERS, REPEATABLE_WRITES, check_ca_name, check_sn, count_device_certificates,
+    delete_device_certificate, get_ca_certificate, get_device_certificate, list_ca_certificates, list_device_certificates, region_endpoint,
+    register_ca_certificate, set_device_status, write,
 )
 
 
@@ -54,6 +55,24 @@ def test_sn_with_a_control_character_is_refused(sn):
     with pytest.raises(ApsaraMQError, match='holds a control character') as raised:
         check_sn(sn)
     assert '\n' not in str(raised.value) and '\x1b' not in str(raised.value)
+
+
+@pytest.mark.parametrize('name', ['a', 'fleet-2027', 'x' * MAX_CA_NAME_CHARACTERS, '车队 CA 2027', ' padded '])
+def test_a_ca_name_of_1_to_64_characters_is_accepted(name):
+    check_ca_name(name)
+
+
+@pytest.mark.parametrize('name, message', [
+    ('', r"^name is blank; a CA's name needs a character that is not a space$"),
+    ('   ', r"^name is blank; a CA's name needs a character that is not a space$"),
+    ('fleet\n2027', r"^name 'fleet\\n2027' holds a control character \(a line break, a tab...\); a CA's name has none$"),
+    ('\x1b[2J', r"^name '\\x1b\[2J' holds a control character"),
+    ('x' * 100000, r"^name 'x{20}\.\.\.' is 100000 characters long; a CA's name has at most 64 characters$"),
+])
+def test_a_ca_name_that_is_blank_holds_a_control_character_or_is_too_long_is_refused_in_one_line(name, message):
+    with pytest.raises(ApsaraMQError, match=message) as raised:
+        check_ca_name(name)
+    assert '\n' not in str(raised.value) and '\x1b' not in str(raised.value) and len(str(raised.value)) < 200
 
 
 KEYS = Credentials('emulator-access-key-id', 'emulator-access-key-secret', None, 'test')
@@ -280,3 +299,29 @@ def test_device_writes_name_the_ca_and_the_device_and_are_posted(start_emulator,
         ('InactivateDeviceCertificate', 'POST'), ('ActiveDeviceCertificate', 'POST'), ('DeleteDeviceCertificate', 'POST')]
     with pytest.raises(ApsaraMQError, match='FindDeviceBySnError'):
         get_device_certificate(client, INSTANCE, ca_sn, device_sn)
+
+
+@pytest.mark.parametrize('total, page, count, exact', [
+    (12, [], 12, True),  # the page says none, Total says 12: 12, not none (issue 20)
+    ('12', [], 12, True),
+    (0, [], 0, True),
+    (None, [], 0, False),
+    (3, [{'DeviceSn': 'd1'}], 3, True),
+    (None, [{'DeviceSn': 'd1'}], 1, False),
+    (0, [{'DeviceSn': 'd1'}], 1, False),  # a Total below the page is no count
+    ('many', [{'DeviceSn': 'd1'}], 1, False),
+    (True, [], 0, False),
+    (-5, [], 0, False),
+])
+def test_the_count_of_device_certificates_says_some_when_either_the_page_or_total_does(canned_server, acs_client, total, page, count, exact):
+    body = {'RequestId': 'R-COUNT', 'Data': {'Total': total, 'DeviceCertificateVOS': page}}
+    url = canned_server(200, 'application/json', json.dumps(body).encode())
+    assert count_device_certificates(acs_client(url, KEYS), INSTANCE, 'ca') == (count, exact)
+
+
+@pytest.mark.parametrize('body', [{'RequestId': 'R-NO-SN'}, {'RequestId': 'R-NO-SN', 'Sn': ''}, {'RequestId': 'R-NO-SN', 'Sn': 12}])
+def test_a_registration_answered_without_its_sn_is_an_unknown_outcome(canned_server, acs_client, body):
+    url = canned_server(200, 'application/json', json.dumps(body).encode())
+    with pytest.raises(OutcomeUnknownError, match=r'^RegisterCaCertificate answered without Sn \(request ID R-NO-SN\); whether the service carried '
+                                                  r'RegisterCaCertificate out is unknown'):
+        register_ca_certificate(acs_client(url, KEYS), INSTANCE, 'name', 'ca', 'verification')

@@ -12,12 +12,12 @@ import datetime
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._verification import (
-    check_key_matches, check_verification_pem, load_ca_certificate, load_ca_key, make_verification_pem,
+    check_key_matches, check_unexpired, check_verification_pem, load_ca_certificate, load_ca_key, make_verification_pem,
 )
 
 NOW = datetime.datetime(2026, 12, 2, 12, 0, 0)
@@ -88,3 +88,22 @@ def test_ca_pem_that_is_no_certificate_is_one_line(pki):
     assert load_ca_certificate(pki.pem(pki.cas['ec'], pki.leaf)) == pki.cas['ec']
     with pytest.raises(ApsaraMQError, match=r'^ca_pem is not a PEM certificate \(no "BEGIN CERTIFICATE" block found\)$'):
         load_ca_certificate('hello')
+
+
+def test_a_leaf_certificate_is_refused_as_ca_pem_whether_it_says_ca_false_or_nothing(pki):
+    said_false = (x509.CertificateBuilder().subject_name(pki.leaf.subject).issuer_name(pki.ca_subject).public_key(pki.verification_key.public_key())
+                  .serial_number(3002).not_valid_before(pki.not_before).not_valid_after(pki.not_after)
+                  .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True).sign(pki.ca_keys['rsa'], hashes.SHA256()))
+    with pytest.raises(ApsaraMQError, match=r"^ca_pem is not a CA certificate: its basic constraints say CA:FALSE \(a device's or a server's "
+                                            r"certificate\?\); give the certificate of the CA that issues the devices' certificates$"):
+        load_ca_certificate(pki.pem(said_false, pki.cas['rsa']))  # the first certificate counts
+    with pytest.raises(ApsaraMQError, match=r'^ca_pem is not a CA certificate: it has no basic constraints extension, and a CA needs one with CA:TRUE'):
+        load_ca_certificate(pki.pem(pki.leaf))
+
+
+def test_an_expired_ca_is_refused_naming_the_day_it_expired(pki):
+    with pytest.raises(ApsaraMQError, match=r'^ca_pem expired on 2020-01-01T00:00:00Z: no device can authenticate under it'):
+        check_unexpired(load_ca_certificate(pki.pem(pki.expired)), NOW)
+    check_unexpired(pki.cas['rsa'], NOW)
+    with pytest.raises(ApsaraMQError, match=r'^ca_pem expired on 2034-05-06T07:08:09Z'):
+        check_unexpired(pki.cas['rsa'], datetime.datetime(2034, 5, 6, 7, 8, 9))
