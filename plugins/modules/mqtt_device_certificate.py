@@ -151,10 +151,17 @@ def main():
         check_audit(params['instance_id'], params['ca_sn'], params['device_sn'], None, params['max_concurrency'])
         lifecycle = DeviceLifecycle(module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['ca_sn'],
                                     int(time.time() * 1000), module.check_mode, params['max_concurrency'])
-        changed, certificates, diff = lifecycle.ensure(params['device_sn'], params['state'], params['status'])
+        outcome = lifecycle.ensure(params['device_sn'], params['state'], params['status'])
     for warning in lifecycle.warnings:
         module.warn(warning)
-    module.exit_json(changed=changed, device_certificates=certificates, diff=diff)
+    result = dict(changed=outcome.changed, changed_device_sns=outcome.changed_device_sns, failed_device_sns=outcome.failed_device_sns(),
+                  device_certificates=outcome.certificates, diff=outcome.diff)
+    if outcome.failures:
+        error = outcome.first_api_error()
+        if error:
+            result['error'] = error
+        module.fail_json(msg=outcome.failure_message(), **result)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':
