@@ -158,8 +158,8 @@ def writing_lifecycle(acs_client, server, max_concurrency=1, check_mode=False):
 
 @pytest.mark.parametrize('fault', ['cut_json', 'unavailable', 'drop'])
 @pytest.mark.parametrize('state, status, write', [('present', 'inactive', 'InactivateDeviceCertificate'), ('absent', None, 'DeleteDeviceCertificate')])
-def test_a_write_carried_out_but_answered_unreadably_or_not_at_all_is_read_again_and_counts_as_changed(clean_emulator, acs_client, fault, state,
-                                                                                                        status, write):
+def test_a_write_carried_out_but_answered_unreadably_or_not_at_all_is_read_again_and_counts_as_changed(
+        clean_emulator, acs_client, fault, state, status, write):
     clean_emulator.inject(kind=fault, action=write)
     outcome = writing_lifecycle(acs_client, clean_emulator).ensure([ACTIVE], state=state, status=status)
     assert outcome.failures == [] and outcome.changed is True and outcome.changed_device_sns == [ACTIVE]
