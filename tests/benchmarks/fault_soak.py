@@ -145,7 +145,7 @@ class BulkWriteSoak:
     def run(self, url, args, number):
         return run_module(url, args, DEVICE_MODULE, {'instance_id': INSTANCE, 'ca_sn': DEVICE_CA, 'device_sn': self.keys,
                                                      'status': self.wanted(number), '_ansible_check_mode': number == 0},
-                          lambda result: result['failed_device_sns'] == [], self.keys)
+                          lambda result: result.get('failed_device_sns') == [], self.keys)
 
     def judge(self, result, requests, number):
         """What is wrong with run ``number``'s ``result`` (0: the check-mode read that ends the soak), given the ``requests`` the
