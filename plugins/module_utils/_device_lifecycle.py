@@ -56,6 +56,15 @@ class DeviceOutcome(namedtuple('DeviceOutcome', 'changed_device_sns failures cer
         """The API's error fields of the first failure that has them, or None."""
         return next((error.as_dict() for dummy, error in self.failures if isinstance(error, ApiError)), None)
 
+    def return_values(self):
+        """The module's return values, on success as on failure; ``error`` only when a failure has the API's fields."""
+        values = dict(changed=self.changed, changed_device_sns=self.changed_device_sns, failed_device_sns=self.failed_device_sns(),
+                      device_certificates=self.certificates, diff=self.diff)
+        error = self.first_api_error()
+        if error:
+            values['error'] = error
+        return values
+
 
 class DeviceLifecycle:
     """The device certificates ``device_sns`` of the CA ``ca_sn`` on ``instance_id``; ``warnings`` after ``ensure``."""

@@ -194,14 +194,9 @@ def main():
         outcome = lifecycle.ensure(params['device_sn'], params['state'], params['status'])
     for warning in lifecycle.warnings:
         module.warn(warning)
-    result = dict(changed=outcome.changed, changed_device_sns=outcome.changed_device_sns, failed_device_sns=outcome.failed_device_sns(),
-                  device_certificates=outcome.certificates, diff=outcome.diff)
     if outcome.failures:
-        error = outcome.first_api_error()
-        if error:
-            result['error'] = error
-        module.fail_json(msg=outcome.failure_message(), **result)
-    module.exit_json(**result)
+        module.fail_json(msg=outcome.failure_message(), **outcome.return_values())
+    module.exit_json(**outcome.return_values())
 
 
 if __name__ == '__main__':

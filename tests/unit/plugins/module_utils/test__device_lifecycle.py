@@ -191,6 +191,8 @@ def test_a_refused_write_fails_alone_and_every_other_write_is_still_sent(clean_e
                                                 'Throttling.User: ' % failed_sn)
     assert outcome.failed_device_sns() == [{'device_sn': failed_sn, 'msg': str(error), 'error': error.as_dict()}]
     assert outcome.first_api_error()['code'] == 'Throttling.User'
+    assert outcome.return_values() == {'changed': True, 'changed_device_sns': outcome.changed_device_sns, 'failed_device_sns': outcome.failed_device_sns(),
+                                       'device_certificates': outcome.certificates, 'diff': outcome.diff, 'error': error.as_dict()}
 
 
 def test_in_check_mode_each_device_that_differs_would_change_and_nothing_is_written(clean_emulator, acs_client):
@@ -241,7 +243,7 @@ def test_the_failure_message_counts_the_failures_of_the_writes_tried_and_names_t
          'error': {'code': 'InternalError', 'message': 'oops', 'request_id': 'RID', 'http_status': 500}}]
     assert outcome.first_api_error() == {'code': 'InternalError', 'message': 'oops', 'request_id': 'RID', 'http_status': 500}
     two = DeviceOutcome([], failures[:2], [], {}, 'inactive')
-    assert two.changed is False and two.first_api_error() is None
+    assert two.changed is False and two.first_api_error() is None and 'error' not in two.return_values()
     assert two.failure_message() == '2 of 2 device certificates could not be inactivated: sn-0 (lost 0), sn-1 (lost 1)'
 
 
