@@ -19,6 +19,13 @@ description:
     O(state=present) never creates, and a device certificate the instance does not have fails the task.
   - Deleting removes the registration, not the certificate; a device that connects again with a valid certificate is
     registered again. To keep a device out, inactivate its certificate.
+  - The lookups come first; when one fails, the task fails before any write. Then every write is tried, whatever
+    becomes of the others. A write whose answer leaves open whether the service carried it out (a 5xx answer after
+    acting, an answer lost, cut or unreadable, after the retries of O(retries)) is settled by reading the device
+    certificate again; when it holds what was asked (or is gone, for O(state=absent)), it counts as changed.
+  - When some writes fail, the task fails, with C(changed=true) if any write happened, a one-line message naming how
+    many failed of how many and the first few SNs with their reasons, and every SN changed (RV(changed_device_sns))
+    and failed (RV(failed_device_sns)), with the other return values.
   - 'RAM actions: C(mq:GetDeviceCertificate), and C(mq:ActiveDeviceCertificate), C(mq:UnregisterDeviceCertificate) (to
     inactivate) or C(mq:DeleteDeviceCertificate).'
 author:
@@ -64,7 +71,7 @@ attributes:
     details: No write is sent; the lookups are, so that the result says what a real run would do.
   diff_mode:
     support: full
-    details: Each device certificate's status before and after, V(absent) when it is not registered.
+    details: Each device certificate's status before and after, V(absent) when it is not registered; one whose write failed is the same in both.
   idempotent:
     support: full
     details: Only the device certificates that differ from what is asked are written.
@@ -105,10 +112,42 @@ device_certificates:
   description:
     - The device certificates as they stand after the task, in the order of O(device_sn), with the keys and meanings of
       RV(alibabacloud.apsaramq.mqtt_device_certificate_info#module:device_certificates); deleted ones are left out.
-  returned: success
+    - One whose write failed is as it was before the task.
+  returned: success, and failure of some writes
   type: list
   elements: dict
   sample: [{"device_sn": "3a5f00c1", "ca_sn": "00f26900ba87000000", "status": "inactive", "days_remaining": 200}]
+changed_device_sns:
+  description:
+    - The SNs of the device certificates the task changed (in check mode, would change), in the order of O(device_sn).
+  returned: success, and failure of some writes
+  type: list
+  elements: str
+  sample: ["3a5f00c1", "3a5f00c2"]
+failed_device_sns:
+  description:
+    - The device certificates whose write failed, in the order of O(device_sn); empty on success.
+    - A write that failed leaving its outcome open is listed only when reading the device certificate again showed it
+      not as asked, or could not be done; C(msg) then says so.
+  returned: success, and failure of some writes
+  type: list
+  elements: dict
+  contains:
+    device_sn:
+      description: The device certificate's SN.
+      type: str
+    msg:
+      description: Why its write failed, in one line.
+      type: str
+    error:
+      description:
+        - The API's error answer, when the write failed because of one (C(code), C(message), C(request_id),
+          C(http_status)); null otherwise.
+      type: dict
+  sample:
+    - device_sn: "3a5f00c3"
+      msg: "InactivateDeviceCertificate failed: Throttling.User: Request was denied due to user flow control. (request ID 0A1B..., HTTP 400)"
+      error: {code: Throttling.User, message: Request was denied due to user flow control., request_id: 0A1B..., http_status: 400}
 request_attempts:
   description: How many HTTP requests the task sent to the API and to STS, retries included (see O(retries)).
   returned: always
@@ -118,6 +157,7 @@ error:
   description:
     - The API's error answer, when the task failed because of one, with the keys of
       RV(alibabacloud.apsaramq.mqtt_ca_certificate_info#module:error) (C(code), C(message), C(request_id), C(http_status)).
+    - When some writes failed, that of the first device certificate in RV(failed_device_sns) that has one.
   returned: failed with an API error
   type: dict
   sample:
@@ -151,10 +191,12 @@ def main():
         check_audit(params['instance_id'], params['ca_sn'], params['device_sn'], None, params['max_concurrency'])
         lifecycle = DeviceLifecycle(module.onsmqtt_client(max_connections=params['max_concurrency']), params['instance_id'], params['ca_sn'],
                                     int(time.time() * 1000), module.check_mode, params['max_concurrency'])
-        changed, certificates, diff = lifecycle.ensure(params['device_sn'], params['state'], params['status'])
+        outcome = lifecycle.ensure(params['device_sn'], params['state'], params['status'])
     for warning in lifecycle.warnings:
         module.warn(warning)
-    module.exit_json(changed=changed, device_certificates=certificates, diff=diff)
+    if outcome.failures:
+        module.fail_json(msg=outcome.failure_message(), **outcome.return_values())
+    module.exit_json(**outcome.return_values())
 
 
 if __name__ == '__main__':

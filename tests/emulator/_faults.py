@@ -21,7 +21,7 @@ ERROR_FAULTS = {
 # after it was, as a 5xx or a lost answer can.
 REFUSING_FAULTS = ('throttling', 'overflow')
 # Faults about the delivery of the answer.
-DELIVERY_FAULTS = ('drop', 'stall', 'truncated', 'html')
+DELIVERY_FAULTS = ('drop', 'stall', 'truncated', 'cut_json', 'html')
 FAULT_KINDS = tuple(ERROR_FAULTS) + DELIVERY_FAULTS
 DEFAULT_STALL_SECONDS = 30.0
 MAX_COUNT = 1000000

@@ -147,6 +147,9 @@ def faulted_response(fault, response, host_id, product):
         return dataclasses.replace(response, delivery='drop')
     if kind == 'truncated':
         return dataclasses.replace(response, delivery='cut')
+    if kind == 'cut_json':  # a broken gateway's: a whole HTTP message, its JSON body cut in half
+        body = json.dumps(response.body, ensure_ascii=False).encode('utf-8')
+        return dataclasses.replace(response, raw_body=body[:len(body) // 2])
     if kind == 'html':
         return Response(502, {}, {}, raw_body=HTML_502_PAGE, content_type='text/html')
     if kind == 'stall':

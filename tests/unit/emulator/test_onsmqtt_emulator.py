@@ -738,6 +738,28 @@ def test_truncated_fault_cuts_the_body_it_announced(start_emulator):
     assert caught.value.expected > 0
 
 
+def test_cut_json_fault_is_a_whole_answer_whose_json_is_cut_in_half(start_emulator):
+    running = start_emulator('--fault', 'cut_json')
+    status, headers, body = send_for_bytes(running, signed(running, 'v3', 'GetCaCertificate', GET_PARAMS))
+    assert (status, headers['content-type'], int(headers['content-length'])) == (200, 'application/json;charset=utf-8', len(body))
+    assert body.startswith(b'{"RequestId"') and b'"Data"' in body
+    with pytest.raises(ValueError):
+        json.loads(body)
+    whole = send_for_bytes(running, signed(running, 'v3', 'GetCaCertificate', GET_PARAMS))[2]
+    assert len(body) == len(whole) // 2 and whole.startswith(body[:12])
+    assert [entry['fault'] for entry in running.requests_log()['requests']] == ['cut_json', None]
+
+
+def test_a_write_answered_with_cut_json_is_carried_out(start_emulator):
+    running = start_emulator('--fault', 'cut_json')
+    params = {'MqttInstanceId': INSTANCE, 'CaSn': '00e0a1c0ffee000001', 'DeviceSn': '00dec1ce0100000001'}
+    status, dummy, body = send_for_bytes(running, signed(running, 'v3', 'InactivateDeviceCertificate', params))
+    assert status == 200 and body.startswith(b'{"RequestId"')
+    read = call(running, 'v3', 'GetDeviceCertificate', params)
+    assert_answer(read, 200)
+    assert read.body['Data']['Status'] == '0'
+
+
 def test_html_fault_is_a_gateway_error_page(start_emulator):
     running = start_emulator('--fault', 'html')
     status, headers, body = send_for_bytes(running, signed(running, 'v3', 'GetCaCertificate', GET_PARAMS))

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_lifecycle import DeviceLifecycle
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_lifecycle import DeviceLifecycle, DeviceOutcome, confirm_written
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError
 
 INSTANCE = 'post-cn-emulator01'
@@ -30,40 +30,46 @@ def lifecycle(acs_client):
     return make
 
 
+def outcome_of(outcome):
+    """(changed, certificates, diff) of a DeviceOutcome in which no write failed."""
+    assert outcome.failures == [], outcome.failure_message()
+    return outcome.changed, outcome.certificates, outcome.diff
+
+
 def sent(server, since=0):
     return [entry['action'] for entry in server.requests_log()['requests'][since:]]
 
 
 def statuses(server, lifecycle, device_sns):
     """What the emulator holds now, through a run that changes nothing."""
-    certificates = lifecycle(server).ensure(device_sns)[1]
+    certificates = lifecycle(server).ensure(device_sns).certificates
     return dict((facts['device_sn'], facts['status']) for facts in certificates)
 
 
 @pytest.mark.parametrize('max_concurrency', [1, 8])
 @pytest.mark.parametrize('status, differs, write', [('inactive', ACTIVE, 'InactivateDeviceCertificate'), ('active', INACTIVE, 'ActiveDeviceCertificate')])
 def test_only_the_devices_that_differ_are_written_then_nothing(clean_emulator, lifecycle, max_concurrency, status, differs, write):
-    changed, certificates, diff = lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], status=status)
+    changed, certificates, diff = outcome_of(lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], status=status))
     assert changed is True
     assert sorted(sent(clean_emulator)) == sorted([READ, READ, write])
     assert [(facts['device_sn'], facts['status']) for facts in certificates] == [(ACTIVE, status), (INACTIVE, status)]
     assert diff == {'before': {ACTIVE: 'active', INACTIVE: 'inactive'}, 'after': {ACTIVE: status, INACTIVE: status}}
     count = clean_emulator.requests_log()['count']
-    again = lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], status=status)
+    again = outcome_of(lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], status=status))
     assert again[0] is False and again[2]['before'] == again[2]['after'] == {ACTIVE: status, INACTIVE: status}
     assert [(facts['device_sn'], facts['status']) for facts in again[1]] == [(ACTIVE, status), (INACTIVE, status)]
     assert sent(clean_emulator, count) == [READ, READ]
 
 
 def test_the_facts_returned_are_those_a_read_would_give_after_the_task(clean_emulator, lifecycle):
-    written = lifecycle(clean_emulator).ensure([ACTIVE], status='inactive')[1]
-    read = lifecycle(clean_emulator).ensure([ACTIVE])[1]
+    written = lifecycle(clean_emulator).ensure([ACTIVE], status='inactive').certificates
+    read = lifecycle(clean_emulator).ensure([ACTIVE]).certificates
     assert [dict(facts, request_id=None) for facts in written] == [dict(facts, request_id=None) for facts in read]
     assert read[0]['x509']['subject']['commonName'] == 'emulator-device-rsa-active'
 
 
 def test_check_mode_writes_nothing_and_says_what_a_run_would_do(clean_emulator, lifecycle):
-    changed, certificates, diff = lifecycle(clean_emulator, check_mode=True, max_concurrency=4).ensure([ACTIVE, INACTIVE], status='inactive')
+    changed, certificates, diff = outcome_of(lifecycle(clean_emulator, check_mode=True, max_concurrency=4).ensure([ACTIVE, INACTIVE], status='inactive'))
     assert changed is True and [facts['status'] for facts in certificates] == ['inactive', 'inactive']
     assert diff['after'] == {ACTIVE: 'inactive', INACTIVE: 'inactive'}
     assert sent(clean_emulator) == [READ, READ]
@@ -71,7 +77,7 @@ def test_check_mode_writes_nothing_and_says_what_a_run_would_do(clean_emulator, 
 
 
 def test_without_status_present_changes_nothing(clean_emulator, lifecycle):
-    changed, certificates, diff = lifecycle(clean_emulator, max_concurrency=4).ensure([INACTIVE, ACTIVE])
+    changed, certificates, diff = outcome_of(lifecycle(clean_emulator, max_concurrency=4).ensure([INACTIVE, ACTIVE]))
     assert changed is False and [facts['status'] for facts in certificates] == ['inactive', 'active']
     assert diff['before'] == diff['after'] == {ACTIVE: 'active', INACTIVE: 'inactive'}
     assert sent(clean_emulator) == [READ, READ]
@@ -79,7 +85,7 @@ def test_without_status_present_changes_nothing(clean_emulator, lifecycle):
 
 @pytest.mark.parametrize('max_concurrency', [1, 8])
 def test_a_device_asked_twice_is_read_and_written_once_and_returned_twice(clean_emulator, lifecycle, max_concurrency):
-    changed, certificates, diff = lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, ACTIVE], status='inactive')
+    changed, certificates, diff = outcome_of(lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, ACTIVE], status='inactive'))
     assert changed is True and [facts['device_sn'] for facts in certificates] == [ACTIVE, ACTIVE]
     assert certificates[0] == certificates[1] and certificates[0] is not certificates[1]
     assert sent(clean_emulator) == [READ, 'InactivateDeviceCertificate'] and diff['after'] == {ACTIVE: 'inactive'}
@@ -88,18 +94,18 @@ def test_a_device_asked_twice_is_read_and_written_once_and_returned_twice(clean_
 @pytest.mark.parametrize('max_concurrency', [1, 8])
 def test_absent_deletes_the_registered_ones_and_leaves_the_others_out(clean_emulator, lifecycle, max_concurrency):
     devices = lifecycle(clean_emulator, max_concurrency=max_concurrency)
-    changed, certificates, diff = devices.ensure([ACTIVE, 'never-registered', INACTIVE], state='absent')
+    changed, certificates, diff = outcome_of(devices.ensure([ACTIVE, 'never-registered', INACTIVE], state='absent'))
     assert changed is True and certificates == []
     assert sorted(sent(clean_emulator)) == sorted([READ] * 3 + ['DeleteDeviceCertificate'] * 2)
     assert diff == {'before': {ACTIVE: 'active', 'never-registered': 'absent', INACTIVE: 'inactive'},
                     'after': {ACTIVE: 'absent', 'never-registered': 'absent', INACTIVE: 'absent'}}
     count = clean_emulator.requests_log()['count']
-    assert lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], state='absent')[:2] == (False, [])
+    assert outcome_of(lifecycle(clean_emulator, max_concurrency=max_concurrency).ensure([ACTIVE, INACTIVE], state='absent'))[:2] == (False, [])
     assert sent(clean_emulator, count) == [READ, READ]
 
 
 def test_absent_in_check_mode_deletes_nothing(clean_emulator, lifecycle):
-    changed, certificates, diff = lifecycle(clean_emulator, check_mode=True).ensure([ACTIVE], state='absent')
+    changed, certificates, diff = outcome_of(lifecycle(clean_emulator, check_mode=True).ensure([ACTIVE], state='absent'))
     assert (changed, certificates, diff['after']) == (True, [], {ACTIVE: 'absent'})
     assert sent(clean_emulator) == [READ]
     assert statuses(clean_emulator, lifecycle, [ACTIVE]) == {ACTIVE: 'active'}
@@ -124,7 +130,7 @@ def test_a_device_that_connects_again_after_deletion_is_registered_and_can_be_lo
     data = [entry['data'] for entry in clean_emulator.fixtures['instances'][INSTANCE]['device_certificates'] if entry['data']['DeviceSn'] == ACTIVE][0]
     lifecycle(clean_emulator).ensure([ACTIVE], state='absent')
     assert clean_emulator.connect(INSTANCE, data['DeviceContent'])['registered'] is True
-    assert lifecycle(clean_emulator).ensure([ACTIVE], status='inactive')[0] is True
+    assert lifecycle(clean_emulator).ensure([ACTIVE], status='inactive').changed is True
     refused = clean_emulator.connect(INSTANCE, data['DeviceContent'])
     assert (refused['connected'], refused['registered']) == (False, False)
 
@@ -145,15 +151,102 @@ def test_an_answer_that_makes_no_sense_fails_in_one_line_before_any_write(device
     assert sent(device_without_status) == [READ, READ]
 
 
-def test_a_write_that_fails_fails_the_task_naming_the_device(clean_emulator, acs_client):
-    clean_emulator.inject(kind='unavailable', action='InactivateDeviceCertificate')
-    lifecycle = DeviceLifecycle(acs_client(clean_emulator.url, retries=0), INSTANCE, CA_SN, int(time.time() * 1000), max_concurrency=4)
+def writing_lifecycle(acs_client, server, max_concurrency=1, check_mode=False):
+    """A DeviceLifecycle whose client does not retry: each write is sent once, and a fault decides its fate."""
+    return DeviceLifecycle(acs_client(server.url, retries=0), INSTANCE, CA_SN, int(time.time() * 1000), check_mode, max_concurrency)
+
+
+@pytest.mark.parametrize('fault', ['cut_json', 'unavailable', 'drop'])
+@pytest.mark.parametrize('state, status, write', [('present', 'inactive', 'InactivateDeviceCertificate'), ('absent', None, 'DeleteDeviceCertificate')])
+def test_a_write_carried_out_but_answered_unreadably_or_not_at_all_is_read_again_and_counts_as_changed(
+        clean_emulator, acs_client, fault, state, status, write):
+    clean_emulator.inject(kind=fault, action=write)
+    outcome = writing_lifecycle(acs_client, clean_emulator).ensure([ACTIVE], state=state, status=status)
+    assert outcome.failures == [] and outcome.changed is True and outcome.changed_device_sns == [ACTIVE]
+    assert sent(clean_emulator) == [READ, write, READ]
+    assert outcome.diff['after'] == {ACTIVE: status or 'absent'}
+    assert [facts['status'] for facts in outcome.certificates] == ([status] if status else [])
+    assert held(acs_client, clean_emulator, [ACTIVE]) == {ACTIVE: status or 'absent'}
+
+
+def held(acs_client, server, device_sns):
+    """{device SN: active, inactive or absent}: what the server holds now, read by a run that writes nothing."""
+    return writing_lifecycle(acs_client, server, check_mode=True).ensure(device_sns, state='absent').diff['before']
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 4])
+def test_a_refused_write_fails_alone_and_every_other_write_is_still_sent(clean_emulator, acs_client, max_concurrency):
+    clean_emulator.inject(kind='throttling', action='DeleteDeviceCertificate')  # refused: not carried out, nothing to read again
+    outcome = writing_lifecycle(acs_client, clean_emulator, max_concurrency).ensure([ACTIVE, INACTIVE, 'never-registered'], state='absent')
+    assert sorted(sent(clean_emulator)) == sorted([READ] * 3 + ['DeleteDeviceCertificate'] * 2)
+    assert len(outcome.failures) == 1 and len(outcome.changed_device_sns) == 1 and outcome.changed is True
+    failed_sn, error = outcome.failures[0]
+    assert isinstance(error, ApiError) and error.code == 'Throttling.User'
+    assert outcome.changed_device_sns == [sn for sn in (ACTIVE, INACTIVE) if sn != failed_sn]
+    left = held(acs_client, clean_emulator, [ACTIVE, INACTIVE, 'never-registered'])
+    assert [sn for sn, status in left.items() if status != 'absent'] == [failed_sn]
+    assert outcome.diff['after'] == left and outcome.diff['after'][failed_sn] == outcome.diff['before'][failed_sn]
+    assert [facts['device_sn'] for facts in outcome.certificates] == [failed_sn]  # still registered, as before the task
+    assert outcome.failure_message().startswith('1 of 2 device certificates could not be deleted: %s (DeleteDeviceCertificate failed: '
+                                                'Throttling.User: ' % failed_sn)
+    assert outcome.failed_device_sns() == [{'device_sn': failed_sn, 'msg': str(error), 'error': error.as_dict()}]
+    assert outcome.first_api_error()['code'] == 'Throttling.User'
+    assert outcome.return_values() == {'changed': True, 'changed_device_sns': outcome.changed_device_sns, 'failed_device_sns': outcome.failed_device_sns(),
+                                       'device_certificates': outcome.certificates, 'diff': outcome.diff, 'error': error.as_dict()}
+
+
+def test_in_check_mode_each_device_that_differs_would_change_and_nothing_is_written(clean_emulator, acs_client):
+    outcome = writing_lifecycle(acs_client, clean_emulator, 4, check_mode=True).ensure([INACTIVE, ACTIVE], status='active')
+    assert (outcome.changed_device_sns, outcome.failures, sent(clean_emulator)) == ([INACTIVE], [], [READ, READ])
+
+
+def answer(status):
+    return {'DeviceSn': ACTIVE, 'Status': status}, 'request-id'
+
+
+@pytest.mark.parametrize('read_again, wanted', [
+    (lambda: answer('0'), 'inactive'), (lambda: answer('1'), 'active'), (lambda: None, 'absent'),
+])
+def test_a_write_whose_outcome_was_open_counts_as_done_when_the_service_holds_what_was_wanted(read_again, wanted):
+    assert confirm_written(ApsaraMQError('the answer was lost'), read_again, wanted) is None
+
+
+def failed_reading():
+    raise ApiError('GetDeviceCertificate', 'ServiceUnavailable', 'try later', 'RID-2', 503)
+
+
+@pytest.mark.parametrize('read_again, wanted, detail', [
+    (lambda: answer('1'), 'inactive', 'read again, it is active'),
+    (lambda: None, 'inactive', 'read again, it is not registered'),
+    (lambda: answer('0'), 'absent', 'read again, it is inactive'),
+    (failed_reading, 'inactive', 'reading the device certificate again, to learn whether it was written, failed too: GetDeviceCertificate failed: '
+                                 'ServiceUnavailable: try later (request ID RID-2, HTTP 503)'),
+])
+def test_a_write_whose_outcome_was_open_fails_with_its_own_error_and_what_the_read_found(read_again, wanted, detail):
+    failure = ApiError('InactivateDeviceCertificate', 'InternalError', 'oops', 'RID-1', 500)
     with pytest.raises(ApiError) as raised:
-        lifecycle.ensure([INACTIVE, ACTIVE], status='inactive')
-    assert str(raised.value).startswith('device SN %s: InactivateDeviceCertificate failed: ServiceUnavailable' % ACTIVE)
-    assert raised.value.code == 'ServiceUnavailable'
+        confirm_written(failure, read_again, wanted)
+    assert raised.value is failure and raised.value.code == 'InternalError' and raised.value.request_id == 'RID-1'
+    assert str(raised.value) == 'InactivateDeviceCertificate failed: InternalError: oops (request ID RID-1, HTTP 500); ' + detail
+
+
+def test_the_failure_message_counts_the_failures_of_the_writes_tried_and_names_the_first_few():
+    failures = [('sn-%d' % number, ApsaraMQError('lost %d' % number)) for number in range(5)]
+    failures.insert(2, ('sn-api', ApiError('ActiveDeviceCertificate', 'InternalError', 'oops', 'RID', 500)))
+    outcome = DeviceOutcome(['ok-%d' % number for number in range(250)], failures, [], {}, 'active')
+    assert outcome.changed is True
+    assert outcome.failure_message() == ('6 of 256 device certificates could not be activated: sn-0 (lost 0), sn-1 (lost 1), sn-api '
+                                         '(ActiveDeviceCertificate failed: InternalError: oops (request ID RID, HTTP 500)); and 3 more, see failed_device_sns')
+    assert outcome.failed_device_sns()[:3] == [
+        {'device_sn': 'sn-0', 'msg': 'lost 0', 'error': None}, {'device_sn': 'sn-1', 'msg': 'lost 1', 'error': None},
+        {'device_sn': 'sn-api', 'msg': 'ActiveDeviceCertificate failed: InternalError: oops (request ID RID, HTTP 500)',
+         'error': {'code': 'InternalError', 'message': 'oops', 'request_id': 'RID', 'http_status': 500}}]
+    assert outcome.first_api_error() == {'code': 'InternalError', 'message': 'oops', 'request_id': 'RID', 'http_status': 500}
+    two = DeviceOutcome([], failures[:2], [], {}, 'inactive')
+    assert two.changed is False and two.first_api_error() is None and 'error' not in two.return_values()
+    assert two.failure_message() == '2 of 2 device certificates could not be inactivated: sn-0 (lost 0), sn-1 (lost 1)'
 
 
 def test_an_empty_list_asks_nothing(clean_emulator, lifecycle):
-    assert lifecycle(clean_emulator, max_concurrency=16).ensure([], status='inactive') == (False, [], {'before': {}, 'after': {}})
+    assert outcome_of(lifecycle(clean_emulator, max_concurrency=16).ensure([], status='inactive')) == (False, [], {'before': {}, 'after': {}})
     assert sent(clean_emulator) == []

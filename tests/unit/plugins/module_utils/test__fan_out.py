@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._fan_out import fetch_each
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._fan_out import fetch_each, try_each
 
 
 class Recorder:
@@ -78,3 +78,43 @@ def test_keys_not_started_are_cancelled_after_a_failure():
 def test_no_key_asks_nothing(max_concurrency):
     fetch = Recorder()
     assert fetch_each([], fetch, max_concurrency, 'item %s') == {} and fetch.keys == []
+    assert try_each([], fetch, max_concurrency) == ({}, {}) and fetch.keys == []
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 4])
+def test_try_each_tries_every_key_and_returns_the_successes_and_the_failures_in_the_order_given(max_concurrency):
+    keys = list(range(40))
+    attempt = Recorder(failing=[0, 7, 39, 3])
+    results, failures = try_each(keys, attempt, max_concurrency)
+    assert sorted(attempt.keys) == keys
+    assert list(results.items()) == [(key, key * 2) for key in keys if key not in (0, 3, 7, 39)]
+    assert [(key, str(error)) for key, error in failures.items()] == [(0, 'no 0'), (3, 'no 3'), (7, 'no 7'), (39, 'no 39')]
+    assert all(isinstance(error, ApsaraMQError) for error in failures.values())
+
+
+def test_try_each_goes_on_after_a_failure_that_comes_first():
+    started = []
+
+    def attempt(key):
+        started.append(key)
+        if key == 0:
+            raise ApsaraMQError('no 0')
+        time.sleep(0.01)
+    results, failures = try_each(list(range(200)), attempt, 2)
+    assert sorted(started) == list(range(200)) and len(results) == 199 and list(failures) == [0]
+
+
+def test_try_each_runs_several_at_a_time():
+    attempt = Recorder(gate=threading.Barrier(3))
+    try_each(['a', 'b', 'c'], attempt, 3)  # the barrier opens only when all three are in flight
+    assert len(attempt.threads) == 3
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 4])
+def test_a_defect_is_no_failure_of_a_key_and_goes_through(max_concurrency):
+    def attempt(key):
+        if key == 'b':
+            raise KeyError(key)
+        return key
+    with pytest.raises(KeyError):
+        try_each(['a', 'b', 'c'], attempt, max_concurrency)

@@ -228,3 +228,100 @@ def test_a_status_change_whose_answer_is_lost_is_sent_again(start_emulator, devi
     result, actions = device_task(server, [ACTIVE], status='inactive')
     assert result['changed'] is True and actions == [READ, 'InactivateDeviceCertificate', 'InactivateDeviceCertificate']
     assert statuses(server)[ACTIVE] == 'inactive'
+
+
+# --- a bulk write whose answers are faulted (issue 20): every write tried, each device reported changed or failed ---------------------
+LOCK_OUT_CA = '00e0a1c0ffee000002'  # in a fleet of 1,200, 300 bulk devices of its own, one in five inactive
+
+
+@pytest.fixture
+def big_fleet(start_emulator, fleet_fixtures_path):
+    return start_emulator(fixtures=fleet_fixtures_path(1200))
+
+
+def bulk_sns(server, count):
+    """The first ``count`` bulk device SNs of LOCK_OUT_CA, and those of them that are active."""
+    devices = fixture_devices(server.fixtures, LOCK_OUT_CA)[2:2 + count]
+    return [data['DeviceSn'] for data in devices], [data['DeviceSn'] for data in devices if data['Status'] == '1']
+
+
+def faults_sent(server, since, action):
+    return [entry['fault'] for entry in server.requests_log()['requests'][since:] if entry['action'] == action]
+
+
+def test_a_lock_out_whose_first_write_is_answered_with_cut_json_inactivates_every_device_and_says_so(big_fleet, device_task, statuses):
+    sns, active = bulk_sns(big_fleet, 300)
+    assert len(sns) == 300 and 200 < len(active) < 300
+    big_fleet.inject(kind='cut_json', action='InactivateDeviceCertificate')  # carried out, answered HTTP 200 with half a JSON body
+    result, actions = device_task(big_fleet, sns, ca_sn=LOCK_OUT_CA, status='inactive')
+    assert not result.get('failed'), result['msg']
+    assert result['changed'] is True and result['changed_device_sns'] == active and result['failed_device_sns'] == []
+    assert set(statuses(big_fleet, LOCK_OUT_CA)[sn] for sn in sns) == {'inactive'}
+    assert [facts['device_sn'] for facts in result['device_certificates']] == sns
+    assert set(facts['status'] for facts in result['device_certificates']) == {'inactive'}
+    assert result['diff']['after'] == dict((sn, 'inactive') for sn in sns)
+    assert [sn for sn, status in result['diff']['before'].items() if status == 'active'] == active
+    writes = actions.count('InactivateDeviceCertificate')
+    # The cut answer is settled by a re-read, or by sending the write again where the client retries it: one request more either way.
+    assert writes in (len(active), len(active) + 1) and actions.count(READ) + writes == 300 + len(active) + 1
+    assert faults_sent(big_fleet, 0, 'InactivateDeviceCertificate').count('cut_json') == 1
+
+
+def test_persistent_faults_on_some_writes_fail_those_devices_and_every_other_device_is_changed(big_fleet, device_task, statuses):
+    sns, active = bulk_sns(big_fleet, 60)
+    for kind in ('throttling', 'cut_json', 'unavailable', 'drop'):  # refused (not carried out), then three carried out but not answered well
+        big_fleet.inject(kind=kind, count=3, action='InactivateDeviceCertificate')
+    before = big_fleet.requests_log()['count']
+    result, actions = device_task(big_fleet, sns, ca_sn=LOCK_OUT_CA, status='inactive', retries=0, max_concurrency=8)
+    held = statuses(big_fleet, LOCK_OUT_CA)
+    failed = [entry['device_sn'] for entry in result['failed_device_sns']]
+    assert result['failed'] is True and result['changed'] is True
+    assert len(failed) == 3 and failed == [sn for sn in active if sn in failed] and set(held[sn] for sn in failed) == {'active'}
+    assert result['changed_device_sns'] == [sn for sn in active if sn not in failed]
+    assert set(held[sn] for sn in sns) == {'inactive', 'active'} and [sn for sn in sns if held[sn] == 'active'] == failed
+    for entry in result['failed_device_sns']:
+        assert entry['error']['code'] == 'Throttling.User' and entry['error']['http_status'] == 400 and entry['error']['request_id']
+        assert entry['msg'].startswith('InactivateDeviceCertificate failed: Throttling.User: ') and '\n' not in entry['msg']
+    assert result['error']['code'] == 'Throttling.User'
+    assert result['msg'].startswith('3 of %d device certificates could not be inactivated: %s (InactivateDeviceCertificate failed: Throttling.User: '
+                                    % (len(active), failed[0]))
+    assert '\n' not in result['msg']
+    # Every device that needed it was written once; the nine carried out but answered badly were read again.
+    assert actions.count('InactivateDeviceCertificate') == len(active) and actions.count(READ) == 60 + 9
+    assert sorted(fault for fault in faults_sent(big_fleet, before, 'InactivateDeviceCertificate') if fault) == sorted(
+        ['throttling', 'cut_json', 'unavailable', 'drop'] * 3)
+    assert result['diff']['after'] == dict((sn, held[sn]) for sn in sns)
+    assert [(facts['device_sn'], facts['status']) for facts in result['device_certificates']] == [(sn, held[sn]) for sn in sns]
+
+
+def test_a_bulk_deletion_with_persistent_faults_deletes_every_device_it_can_and_reports_the_others(big_fleet, device_task, statuses):
+    sns, dummy = bulk_sns(big_fleet, 40)
+    big_fleet.inject(kind='throttling', count=3, action='DeleteDeviceCertificate')
+    big_fleet.inject(kind='cut_json', count=3, action='DeleteDeviceCertificate')
+    result, actions = device_task(big_fleet, sns, ca_sn=LOCK_OUT_CA, state='absent', retries=0, max_concurrency=8)
+    held = statuses(big_fleet, LOCK_OUT_CA)
+    failed = [entry['device_sn'] for entry in result['failed_device_sns']]
+    assert result['failed'] is True and result['changed'] is True
+    assert len(failed) == 3 and [sn for sn in sns if sn in held] == failed
+    assert result['changed_device_sns'] == [sn for sn in sns if sn not in failed]
+    assert result['msg'].startswith('3 of 40 device certificates could not be deleted: %s (DeleteDeviceCertificate failed: Throttling.User: '
+                                    % failed[0])
+    assert [facts['device_sn'] for facts in result['device_certificates']] == failed
+    assert result['diff']['after'] == dict((sn, held.get(sn, 'absent')) for sn in sns)
+    assert actions.count('DeleteDeviceCertificate') == 40 and actions.count(READ) == 40 + 3
+
+
+@pytest.mark.parametrize('options', [{'status': 'inactive'}, {'state': 'absent'}])
+def test_a_bulk_write_in_check_mode_sends_no_write_and_lists_what_a_run_would_change(big_fleet, device_task, options):
+    sns, active = bulk_sns(big_fleet, 50)
+    big_fleet.inject(kind='cut_json', count=5, action='InactivateDeviceCertificate')
+    result, actions = device_task(big_fleet, sns, check_mode=True, ca_sn=LOCK_OUT_CA, **options)
+    assert not result.get('failed') and result['changed'] is True and result['failed_device_sns'] == []
+    assert result['changed_device_sns'] == (active if options.get('status') else sns)
+    assert actions == [READ] * 50
+    assert big_fleet.inject()['queued'][0]['count'] == 5  # no write came to take a fault
+
+
+def test_a_run_that_changes_nothing_lists_nothing(fleet, device_task):
+    result, actions = device_task(fleet, [ACTIVE, INACTIVE], state='present')
+    assert (result['changed'], result['changed_device_sns'], result['failed_device_sns'], actions) == (False, [], [], [READ, READ])
