@@ -358,6 +358,9 @@ if [[ $mode == run ]]; then
     say "running in $test_venv: $*"
     cd -- "$tree"
     status=0
+    # Molecule's shared state lives in ~/.ansible/tmp/molecule.<hash of the directory name "apsaramq"> unless told otherwise,
+    # one directory for every checkout on the machine: a run from another clone would stop this one's emulator.
+    export MOLECULE_EPHEMERAL_DIRECTORY=${MOLECULE_EPHEMERAL_DIRECTORY:-$cache_dir/molecule/$key}
     PATH="$test_venv/bin:$shim_dir:$PATH" VIRTUAL_ENV="$test_venv" PYTHONPATH="$collections_root${PYTHONPATH:+:$PYTHONPATH}" \
         run_child "$@" || status=$?
     if [[ $status -ne 0 ]]; then
