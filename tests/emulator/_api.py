@@ -48,13 +48,16 @@ def _find_instance(fixtures, instance_id, credential):
     return instance
 
 
-def _listing(params, emulator, credential, ca_sn_param=False):
-    """(instance ID, the fixtures' Instance, CA SN or None, page number, page size) of a list call."""
+def _listing(action, params, emulator, credential, ca_sn_param=False):
+    """(instance ID, the fixtures' Instance, CA SN or None, page number, page size) of a list call, once the listing hooks
+    waiting for this page made their changes."""
     instance_id = _text_param(params, 'MqttInstanceId')
     ca_sn = _text_param(params, 'CaSn', SN_MAX_BYTES) if ca_sn_param else None
     page_no = _int_param(params, 'PageNo', 1)
     page_size = _int_param(params, 'PageSize', 1, PAGE_SIZE_MAX)
-    return instance_id, _find_instance(emulator.fixtures, instance_id, credential), ca_sn, page_no, page_size
+    instance = _find_instance(emulator.fixtures, instance_id, credential)
+    emulator.listing_hooks.fire(action, instance_id, ca_sn, page_no, emulator.certificates, emulator.clock())
+    return instance_id, instance, ca_sn, page_no, page_size
 
 
 def _page(items, items_key, instance, page_no, page_size):
@@ -79,7 +82,7 @@ def get_ca_certificate(params, emulator, credential):
 
 
 def list_ca_certificate(params, emulator, credential):
-    instance_id, instance, _ca_sn, page_no, page_size = _listing(params, emulator, credential)
+    instance_id, instance, _ca_sn, page_no, page_size = _listing('ListCaCertificate', params, emulator, credential)
     return _page(emulator.certificates.cas(instance_id), 'CaCertificateVOS', instance, page_no, page_size)
 
 
@@ -155,12 +158,12 @@ def get_device_certificate(params, emulator, credential):
 
 
 def list_device_certificate(params, emulator, credential):
-    instance_id, instance, _ca_sn, page_no, page_size = _listing(params, emulator, credential)
+    instance_id, instance, _ca_sn, page_no, page_size = _listing('ListDeviceCertificate', params, emulator, credential)
     return _page(emulator.certificates.devices(instance_id), 'DeviceCertificateVOS', instance, page_no, page_size)
 
 
 def list_device_certificate_by_ca_sn(params, emulator, credential):
-    instance_id, instance, ca_sn, page_no, page_size = _listing(params, emulator, credential, ca_sn_param=True)
+    instance_id, instance, ca_sn, page_no, page_size = _listing('ListDeviceCertificateByCaSn', params, emulator, credential, ca_sn_param=True)
     return _page(emulator.certificates.devices(instance_id, ca_sn), 'DeviceCertificateVOS', instance, page_no, page_size)
 
 

@@ -121,6 +121,9 @@ SPARE_DEVICES = (
 )
 # --device-certificates N: issued in turn by these CAs (active, valid for years, one key type and layout each).
 BULK_ISSUERS = ('00e0a1c0ffee000001', '00e0a1c0ffee000002', '00e0a1c0ffee000006', '00e0a1c0ffee000007')
+# --spare-device-certificates N: by the CAs whose content has plain line breaks, so that each spare's data is what the API
+# shows once it is registered (the broker writes DeviceContent with plain line breaks).
+BULK_SPARE_ISSUERS = ('00e0a1c0ffee000001', '00e0a1c0ffee000002')
 
 
 def bulk_device(index):
@@ -133,10 +136,17 @@ def bulk_device(index):
     )
 
 
-def generate_default_fixtures(now=None, bulk_devices=0):
-    """The default fixture document (JSON-ready), with certificates valid relative to `now`, and `bulk_devices` more device certificates."""
-    if not 0 <= bulk_devices <= MAX_BULK_DEVICES:
-        raise ValueError(f'the number of bulk device certificates must be from 0 to {MAX_BULK_DEVICES}')
+def bulk_spare(index):
+    """The index-th bulk spare: issued, never registered, active and valid from 1 to 730 days more, for a fleet that grows."""
+    return DeviceSpec(sn=f'00b5a7{index:012x}', ca_sn=BULK_SPARE_ISSUERS[index % len(BULK_SPARE_ISSUERS)], name=f'emulator-bulk-spare-{index:06d}',
+                      status='1', valid_from_days=-1, valid_until_days=1 + index * 37 % 730)
+
+
+def generate_default_fixtures(now=None, bulk_devices=0, bulk_spares=0):
+    """The default fixture document (JSON-ready), with certificates valid relative to `now`, `bulk_devices` more device
+    certificates and `bulk_spares` more spare ones."""
+    if not (0 <= bulk_devices <= MAX_BULK_DEVICES and 0 <= bulk_spares <= MAX_BULK_DEVICES):
+        raise ValueError(f'the number of bulk device certificates (registered or spare) must be from 0 to {MAX_BULK_DEVICES}')
     now = (now or datetime.datetime.now(datetime.timezone.utc)).replace(microsecond=0)
     code = registration_code(MAIN_INSTANCE_ID)
     authorities = {}  # SN -> (CaSpec, the registered CertificateAuthority)
@@ -160,7 +170,8 @@ def generate_default_fixtures(now=None, bulk_devices=0):
                 'registration_code': code,
                 'ca_certificates': cas,
                 'device_certificates': devices,
-                'spare_device_certificates': [_generate_device(spec, authorities, device_key, now) for spec in SPARE_DEVICES],
+                'spare_device_certificates': [_generate_device(spec, authorities, device_key, now)
+                                              for spec in SPARE_DEVICES + tuple(bulk_spare(index) for index in range(bulk_spares))],
             },
             EMPTY_INSTANCE_ID: {
                 'description': 'Instance without any CA.',

@@ -21,6 +21,7 @@ from _faults import HTML_502_PAGE, REFUSING_FAULTS, FaultInjector, error_fault
 from _certificates import read_certificates
 from _default_fixtures import PERMANENT_CREDENTIAL
 from _keyring import Keyring
+from _listing_hooks import ListingHooks
 from _metadata import PREFIX as METADATA_PREFIX, TOKEN_HEADER as METADATA_TOKEN_HEADER, MetadataService, MetadataSettings
 from _protocol import RPC_SIGNATURE_PARAMETERS, IncomingRequest, read_call
 from _state import CertificateState
@@ -103,9 +104,11 @@ class Emulator:
         self.request_log = RequestLog()
         self.faults = faults or FaultInjector()
         self.metadata = MetadataService(metadata, self.keys, clock)
+        self.listing_hooks = ListingHooks()  # changes made at a set page of a listing: a fleet that moves while it is listed
 
     def reset(self):
         self.certificates.reset()
+        self.listing_hooks.reset()
         self.nonces.clear()
         self.request_log.clear()
         self.faults.reset()
@@ -271,6 +274,14 @@ def configure_faults(request, emulator):
     return configure(request, 'Fault', emulator.faults.configure)
 
 
+def show_listing_hooks(_request, emulator):
+    return Response(200, emulator.listing_hooks.state())
+
+
+def configure_listing_hooks(request, emulator):
+    return configure(request, 'Listing hook', emulator.listing_hooks.configure)
+
+
 def show_metadata(_request, emulator):
     return Response(200, emulator.metadata.settings())
 
@@ -286,6 +297,7 @@ CONTROL_ROUTES = {
     f'{CONTROL_PREFIX}faults': {'GET': show_faults, 'POST': configure_faults},
     f'{CONTROL_PREFIX}metadata': {'GET': show_metadata, 'POST': configure_metadata},
     f'{CONTROL_PREFIX}connect': {'POST': connect_device},
+    f'{CONTROL_PREFIX}listing-hooks': {'GET': show_listing_hooks, 'POST': configure_listing_hooks},
 }
 
 

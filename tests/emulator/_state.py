@@ -135,23 +135,38 @@ class CertificateState:
 
         Returns {"connected", "registered", "reason", "device"}: `registered` is true only when this connection registered it."""
         with self._lock:
+            return _connect(self._instances[instance_id], certificate, now)
+
+    def register_devices(self, instance_id, certificates, now, position=None):
+        """The devices of `certificates` connect at once (a listing hook): each one's answer, as connect() gives it. Those it
+        registers go to `position` of the listing order (0: first), or last when None, as the broker puts them."""
+        with self._lock:
             holdings = self._instances[instance_id]
-            issuer = next((record for record in holdings.cas.values() if record.certificate and issued_by(certificate, record.certificate)), None)
-            if issuer is None:
-                return _refused('no CA certificate registered on the instance issued this certificate')
-            if certificate.not_valid_after_utc.timestamp() < now or certificate.not_valid_before_utc.timestamp() > now:
-                return _refused('the certificate is outside its validity period')
-            ca_sn = issuer.data['Sn']
-            if issuer.data.get('Status') != ACTIVE:
-                return _refused(f'its CA certificate {ca_sn} is inactive')
-            key = (ca_sn, serial_hex(certificate.serial_number))
-            device = holdings.devices.get(key)
-            if device is not None:
-                if device.get('Status') != ACTIVE:
-                    return _refused(f'the device certificate {key[1]} is inactive', device)
-                return {'connected': True, 'registered': False, 'reason': None, 'device': device}
-            device = holdings.devices[key] = device_data(ca_sn, certificate)
-            return {'connected': True, 'registered': True, 'reason': None, 'device': device}
+            before = list(holdings.devices)
+            answers = [_connect(holdings, certificate, now) for certificate in certificates]
+            if position is not None:
+                order = before[:position] + list(holdings.devices)[len(before):] + before[position:]
+                holdings.devices = {key: holdings.devices[key] for key in order}
+            return answers
+
+
+def _connect(holdings, certificate, now):
+    issuer = next((record for record in holdings.cas.values() if record.certificate and issued_by(certificate, record.certificate)), None)
+    if issuer is None:
+        return _refused('no CA certificate registered on the instance issued this certificate')
+    if certificate.not_valid_after_utc.timestamp() < now or certificate.not_valid_before_utc.timestamp() > now:
+        return _refused('the certificate is outside its validity period')
+    ca_sn = issuer.data['Sn']
+    if issuer.data.get('Status') != ACTIVE:
+        return _refused(f'its CA certificate {ca_sn} is inactive')
+    key = (ca_sn, serial_hex(certificate.serial_number))
+    device = holdings.devices.get(key)
+    if device is not None:
+        if device.get('Status') != ACTIVE:
+            return _refused(f'the device certificate {key[1]} is inactive', device)
+        return {'connected': True, 'registered': False, 'reason': None, 'device': device}
+    device = holdings.devices[key] = device_data(ca_sn, certificate)
+    return {'connected': True, 'registered': True, 'reason': None, 'device': device}
 
 
 def _refused(reason, device=None):

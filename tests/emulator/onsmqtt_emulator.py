@@ -33,6 +33,9 @@ def parse_args(argv):
     parser.add_argument('--write-fixtures', metavar='PATH', help='write freshly generated default fixtures to PATH and exit')
     parser.add_argument('--device-certificates', type=int, default=0, metavar='N',
                         help='generated fixtures: N more device certificates on post-cn-emulator01, for benchmarks (default: %(default)s)')
+    parser.add_argument('--spare-device-certificates', type=int, default=0, metavar='N',
+                        help='generated fixtures: N more spare device certificates (issued, not registered) on post-cn-emulator01, '
+                             'for a fleet that grows (default: %(default)s)')
     parser.add_argument('--tls-dir', metavar='DIR', help='serve HTTPS; the throw-away CA to trust is written to DIR/ca.pem')
     parser.add_argument('--signature-verifier', choices=('own', 'sdk'), default='own',
                         help='"sdk": also recompute every signature with the official Alibaba Cloud SDK (default: %(default)s)')
@@ -57,10 +60,11 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.port is None and args.write_fixtures is None:
         parser.error('--port is required (0 picks a free port)')
-    if not 0 <= args.device_certificates <= MAX_BULK_DEVICES:
-        parser.error(f'--device-certificates must be from 0 to {MAX_BULK_DEVICES}')
-    if args.device_certificates and args.fixtures:
-        parser.error('--device-certificates applies to generated fixtures, not to a --fixtures file')
+    for option, number in (('--device-certificates', args.device_certificates), ('--spare-device-certificates', args.spare_device_certificates)):
+        if not 0 <= number <= MAX_BULK_DEVICES:
+            parser.error(f'{option} must be from 0 to {MAX_BULK_DEVICES}')
+        if number and args.fixtures:
+            parser.error(f'{option} applies to generated fixtures, not to a --fixtures file')
     try:
         args.fault_settings = fault_settings(args)
         args.metadata_settings = MetadataSettings(args.metadata_mode, args.metadata_role or None)
@@ -78,8 +82,12 @@ def fault_settings(args):
         stall_seconds=args.stall_seconds, seed=args.fault_seed)
 
 
+def generated_fixtures(args):
+    return generate_default_fixtures(bulk_devices=args.device_certificates, bulk_spares=args.spare_device_certificates)
+
+
 def build_server(args):
-    fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generate_default_fixtures(bulk_devices=args.device_certificates))
+    fixtures = FixtureStore.from_file(args.fixtures) if args.fixtures else FixtureStore(generated_fixtures(args))
     cross_check = SdkSignatureCheck() if args.signature_verifier == 'sdk' else None
     ssl_context = tls_context(args.tls_dir, args.host) if args.tls_dir else None
     emulator = Emulator(fixtures, cross_check, faults=FaultInjector(args.fault_settings), accept_unsigned=args.accept_unsigned,
@@ -140,7 +148,7 @@ def serve(args):
 def main(argv=None):
     args = parse_args(argv)
     if args.write_fixtures:
-        write_fixtures(generate_default_fixtures(bulk_devices=args.device_certificates), args.write_fixtures)
+        write_fixtures(generated_fixtures(args), args.write_fixtures)
         return 0
     return serve(args)
 

@@ -63,6 +63,18 @@ class RunningEmulator:
         """POST /_emulator/connect: a device connects with ``certificate`` (PEM); {"connected", "registered", "reason", "device"}."""
         return self._control('POST', 'connect', {'instance_id': instance_id, 'certificate': certificate})
 
+    def listing_hook(self, action, page, **hook):
+        """POST /_emulator/listing-hooks: once, just before the emulator reads page ``page`` of the listing ``action`` off its state,
+        make the hook's changes: ``register=[PEM, ...]`` (the broker registers them; ``position=N`` puts them at that place of the
+        listing order, 0 first, instead of last), ``delete_devices=[(CaSn, DeviceSn), ...]``, ``delete_ca=SN`` (with its device
+        certificates); ``instance_id=``, ``ca_sn=`` (ListDeviceCertificateByCaSn) narrow the listings it waits for.
+        Returns {"pending": [...], "fired": [...]}, as listing_hooks() does."""
+        return self._control('POST', 'listing-hooks', dict(hook, action=action, page=page))
+
+    def listing_hooks(self):
+        """GET /_emulator/listing-hooks: {"pending": [hook, ...], "fired": [hook with what it did, ...]}."""
+        return self._control('GET', 'listing-hooks')
+
     def metadata(self, **settings):
         """POST /_emulator/metadata, e.g. metadata(mode='required') or metadata(role=None); returns {"mode", "role"} now."""
         return self._control('POST', 'metadata', settings)
@@ -131,6 +143,28 @@ def emulator_fixtures_path(tmp_path_factory, emulator_command):
     path = tmp_path_factory.mktemp('emulator-fixtures') / 'fixtures.json'
     subprocess.run([*emulator_command, '--write-fixtures', str(path)], check=True, timeout=STARTUP_TIMEOUT_SECONDS)
     return path
+
+
+# A fleet: the default fixtures and FLEET_DEVICES more device certificates (three pages of 100 with the seven defaults), and
+# FLEET_SPARES more spares, for listings that shift under registrations and deletions (RunningEmulator.listing_hook).
+FLEET_DEVICES, FLEET_SPARES = 250, 10
+
+
+@pytest.fixture(scope='session')
+def fleet_fixtures_path(tmp_path_factory, emulator_command):
+    """A fixture file with a fleet (FLEET_DEVICES, FLEET_SPARES), generated once per session."""
+    path = tmp_path_factory.mktemp('emulator-fleet-fixtures') / 'fixtures.json'
+    subprocess.run([*emulator_command, '--write-fixtures', str(path), '--device-certificates', str(FLEET_DEVICES),
+                    '--spare-device-certificates', str(FLEET_SPARES)], check=True, timeout=STARTUP_TIMEOUT_SECONDS)
+    return path
+
+
+@pytest.fixture(scope='session')
+def fleet_emulator(fleet_fixtures_path, tmp_path_factory):
+    """The emulator serving the fleet over plain HTTP; tests that move the fleet reset it before and after."""
+    running = _launch(fleet_fixtures_path, tmp_path_factory.mktemp('emulator-fleet'), [])
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope='session')
