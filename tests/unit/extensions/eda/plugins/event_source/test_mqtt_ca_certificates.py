@@ -382,3 +382,62 @@ def test_without_cryptography_the_source_stops_saying_what_to_install(emulator, 
     assert finished.returncode == 1
     assert finished.stderr.splitlines()[-1] == ('RuntimeError: mqtt_ca_certificates needs the Python library cryptography to read '
                                                 "certificates: install it where ansible-rulebook runs (the collection's requirements.txt)")
+
+
+# A fleet listed while it moves (the emulator's listing hooks, tests/emulator/README.md): 257 device certificates, three
+# pages of 100, listed in the order of the fixtures.
+@pytest.fixture
+def fleet(fleet_emulator):
+    fleet_emulator.reset()
+    yield fleet_emulator
+    fleet_emulator.reset()
+
+
+def fleet_devices(server):
+    return [(entry['data']['CaSn'], entry['data']['DeviceSn']) for entry in server.fixtures['instances'][INSTANCE]['device_certificates']]
+
+
+def device_events(events):
+    return [(event['type'], event['ca_sn'], event['device_sn']) for event in events if event['type'].startswith('device_')]
+
+
+def test_a_device_deleted_mid_listing_is_the_only_one_reported_deleted(source, fleet, args_for, caplog):
+    devices = fleet_devices(fleet)
+    # On page 1, read before it is deleted: the next poll tells it. devices[100], the first of page 2, slips into page 1,
+    # already read, and is missing from this listing: it is asked for, found, and not reported.
+    deleted = devices[5]
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        fleet.listing_hook('ListDeviceCertificate', 2, delete_devices=[deleted])
+        polls.append(await watching.poll())
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
+    assert fleet.listing_hooks()['fired'][0]['deleted_devices'] == [list(deleted)]
+    assert [device_events(events) for events in polls] == [[], [], [('device_certificate_deleted',) + deleted]]
+    # One for devices[100] (found), one for the deleted device (gone).
+    assert [request['action'] for request in fleet.requests_log()['requests']].count('GetDeviceCertificate') == 2
+    assert 'failed' not in caplog.text
+
+
+def test_a_ca_deleted_mid_listing_gives_its_devices_deleted_and_no_other(source, fleet, args_for, caplog):
+    devices = fleet_devices(fleet)
+    deleted_ca = '00e0a1c0ffee000002'
+    of_ca = [device for device in devices if device[0] == deleted_ca]
+    assert 0 < len(of_ca) < len(devices) and any(devices.index(device) >= 100 for device in of_ca)  # the listing shifts
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        fleet.listing_hook('ListDeviceCertificate', 2, delete_ca=deleted_ca)
+        polls.append(await watching.poll())
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
+    assert fleet.listing_hooks()['fired'][0]['deleted_ca'] == deleted_ca
+    assert [event['type'] for event in polls[1] if not event['type'].startswith('device_')] == ['ca_deleted']
+    assert sorted(device_events(polls[1])) == sorted(('device_certificate_deleted',) + device for device in of_ca)
+    assert polls[2] == []
+    assert 'failed' not in caplog.text
