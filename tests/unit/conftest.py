@@ -151,8 +151,9 @@ FLEET_DEVICES, FLEET_SPARES = 250, 10
 
 
 @pytest.fixture(scope='session')
-def fleet_fixtures_path(tmp_path_factory, emulator_command):
-    """A fixture file with a fleet (FLEET_DEVICES, FLEET_SPARES), generated once per session."""
+def moving_fleet_fixtures_path(tmp_path_factory, emulator_command):
+    """A fixture file with a fleet (FLEET_DEVICES, FLEET_SPARES), generated once per session. (Not fleet_fixtures_path: the module
+    tests' factory of that name would shadow it, also for fleet_emulator.)"""
     path = tmp_path_factory.mktemp('emulator-fleet-fixtures') / 'fixtures.json'
     subprocess.run([*emulator_command, '--write-fixtures', str(path), '--device-certificates', str(FLEET_DEVICES),
                     '--spare-device-certificates', str(FLEET_SPARES)], check=True, timeout=STARTUP_TIMEOUT_SECONDS)
@@ -160,9 +161,9 @@ def fleet_fixtures_path(tmp_path_factory, emulator_command):
 
 
 @pytest.fixture(scope='session')
-def fleet_emulator(fleet_fixtures_path, tmp_path_factory):
+def fleet_emulator(moving_fleet_fixtures_path, tmp_path_factory):
     """The emulator serving the fleet over plain HTTP; tests that move the fleet reset it before and after."""
-    running = _launch(fleet_fixtures_path, tmp_path_factory.mktemp('emulator-fleet'), [])
+    running = _launch(moving_fleet_fixtures_path, tmp_path_factory.mktemp('emulator-fleet'), [])
     yield running
     running.stop()
 
