@@ -27,6 +27,8 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors impo
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import get_device_certificate, list_device_certificates
 
 EVENT_KEY = 'apsaramq'
+# Pages of the device listing asked for at once: the answers of a big fleet overlap with the reading of the last.
+DEVICE_PAGES_IN_FLIGHT = 4
 # What is kept of a CA between looks: what its events carry.
 CA_KEPT = ('sn', 'name', 'status', 'valid_end', 'days_remaining', 'expired')
 
@@ -106,7 +108,7 @@ class CaWatch:
     def _list_devices(self, client):
         tally = _DeviceTally(self._devices or {})
         try:
-            list_device_certificates(client, self.instance_id, keep=tally)
+            list_device_certificates(client, self.instance_id, max_concurrency=DEVICE_PAGES_IN_FLIGHT, keep=tally)
         except ValueError as exc:
             raise ApsaraMQError('The API answered with device certificate data this collection cannot read: %s' % exc) from None
         return tally.devices
@@ -217,18 +219,29 @@ def _kept_device(entry):
 
 class _DeviceTally:
     """The device listing's ``keep``: notes each device as the pages come, and keeps none of the API's objects (their PEM
-    with them), so that a poll holds of the whole fleet only what the events need. An entry that did not change is the
-    one seen last time, so that an unchanged fleet costs no memory twice."""
+    with them), so that a poll holds of the whole fleet only what the events need. A device seen last time with the same
+    name, status and end keeps the entry of last time, unchecked again: an unchanged fleet costs neither checks nor
+    memory twice."""
 
     def __init__(self, seen):
         self._seen = seen
         self.devices = {}
 
     def __call__(self, data):
-        ca_sn, device_sn, entry = _device_entry(data)
+        ca_sn, device_sn = data.get('CaSn'), data.get('DeviceSn')
         before = self._seen.get(ca_sn, {}).get(device_sn)
-        self.devices.setdefault(ca_sn, {})[device_sn] = before if before == entry else entry
+        if before is None or before != (data.get('DeviceName'), status_name(data.get('Status')), _epoch_ms_or_none(data.get('ValidEnd'))):
+            ca_sn, device_sn, entry = _device_entry(data)
+            before = before if before == entry else entry
+        self.devices.setdefault(ca_sn, {})[device_sn] = before
         return False
+
+
+def _epoch_ms_or_none(value):
+    """The API's epoch milliseconds as an int, to compare with what was kept; None when it is not one (then checked)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
 
 
 class _CaState:
