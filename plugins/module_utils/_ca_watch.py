@@ -29,6 +29,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt imp
 EVENT_KEY = 'apsaramq'
 # Pages of the device listing asked for at once: the answers of a big fleet overlap with the reading of the last.
 DEVICE_PAGES_IN_FLIGHT = 4
+UNREADABLE_DEVICE = 'The API answered with device certificate data this collection cannot read: %s'
 # What is kept of a CA between looks: what its events carry.
 CA_KEPT = ('sn', 'name', 'status', 'valid_end', 'days_remaining', 'expired')
 
@@ -110,7 +111,7 @@ class CaWatch:
         try:
             list_device_certificates(client, self.instance_id, max_concurrency=DEVICE_PAGES_IN_FLIGHT, keep=tally)
         except ValueError as exc:
-            raise ApsaraMQError('The API answered with device certificate data this collection cannot read: %s' % exc) from None
+            raise ApsaraMQError(UNREADABLE_DEVICE % exc) from None
         return tally.devices
 
     def _confirmed_cas(self, client, listed, now_ms):
@@ -134,10 +135,12 @@ class CaWatch:
             listed = devices.get(ca_sn, {})
             for device_sn in [device_sn for device_sn in seen if device_sn not in listed]:
                 try:
-                    data = get_device_certificate(client, self.instance_id, ca_sn, device_sn)[0]
+                    entry = _device_entry(get_device_certificate(client, self.instance_id, ca_sn, device_sn)[0])[2]
                 except NotFoundError:
                     continue
-                devices.setdefault(ca_sn, listed)[device_sn] = _device_entry(data)[2]
+                except ValueError as exc:
+                    raise ApsaraMQError(UNREADABLE_DEVICE % exc) from None
+                devices.setdefault(ca_sn, listed)[device_sn] = entry
         return devices
 
     def _expiry_events(self, ca, state, first_sight):

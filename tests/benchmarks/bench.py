@@ -17,7 +17,7 @@ Cases (each run after a warm-up, several times, interleaved with what it is comp
   inactivate  1,000 devices inactivated by one mqtt_device_certificate task, and by a loop: of single-device tasks
   poll    the event source's polls with include_device_certificates (event_source_poll.py) of 10,000, 50,000 and 100,000
           device certificates: the first poll, the unchanged ones after it, the state file, peak RSS; by their slopes,
-          a poll of 1,000,000 and the largest fleet whose unchanged poll fits in an interval of 60 s
+          the source's cost at 1,000,000 and the largest fleet whose unchanged poll fits in an interval of 60 s
 Then the must-reach checks (ratios from this run); the exit status is 1 when any is missed, and the table says which.
 
 Run it in the test venv with the collection importable, as `make bench` does:
@@ -575,6 +575,8 @@ def poll_fleet(work_dir, emulator, count, prefix, tree, runs, results):
     label = '%d device certificates%s' % (count, ' (before)' if prefix == 'poll.before' else '')
     results['%s.first.%d' % (prefix, count)] = dict(benchlib.summarize(polled['seconds'][:1]), unit='s', label=label + ': the first poll')
     results['%s.unchanged.%d' % (prefix, count)] = dict(benchlib.summarize(polled['seconds'][1:]), unit='s', label=label + ': a poll, nothing changed')
+    results['%s.first_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][:1]), unit='s',
+                                                         label=label + ': the first poll, CPU time of the source')
     results['%s.unchanged_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][1:]), unit='s',
                                                              label=label + ': a poll, nothing changed, CPU time of the source')
     if polled['state_seconds']:
@@ -584,30 +586,34 @@ def poll_fleet(work_dir, emulator, count, prefix, tree, runs, results):
 
 def poll_checks(results, options):
     """Poll time and peak RSS at POLL_TARGET_DEVICES by the slopes between the smallest and largest fleets measured, and the
-    largest fleet whose unchanged poll (and state file) fits in POLL_INTERVAL_SECONDS."""
+    largest fleet whose unchanged poll and state file fit in POLL_INTERVAL_SECONDS.
+
+    The poll's cost to the source is its CPU time: its wall time here is mostly the emulator's, on the same cores, which
+    copies the whole fleet for each page it answers (a cost that grows with the square of the fleet, and no service's).
+    Both are reported; the checks hold the source's."""
     small, large = options.poll_fleets[0], options.poll_fleets[-1]
 
-    def at(key, count):
+    def at(key, count=POLL_TARGET_DEVICES):
         rate = benchlib.slope(small, results['%s.%d' % (key, small)], large, results['%s.%d' % (key, large)])
         return results['%s.%d' % (key, large)]['median'] + rate * (count - large), rate
 
-    poll, poll_rate = at('poll.unchanged', POLL_TARGET_DEVICES)
-    state, state_rate = at('poll.state', POLL_TARGET_DEVICES)
-    first, dummy = at('poll.first', POLL_TARGET_DEVICES)
-    rss, rss_rate = at('poll.rss', POLL_TARGET_DEVICES)
-    fixed = results['poll.unchanged.%d' % large]['median'] + results['poll.state.%d' % large]['median'] - (poll_rate + state_rate) * large
+    cpu, cpu_rate = at('poll.unchanged_cpu')
+    state, state_rate = at('poll.state')
+    rss, rss_rate = at('poll.rss')
+    fixed = results['poll.unchanged_cpu.%d' % large]['median'] + results['poll.state.%d' % large]['median'] - (cpu_rate + state_rate) * large
     # A time that did not grow between the fleets is noise (a busy machine): nothing to extrapolate, the check misses.
-    largest = int((POLL_INTERVAL_SECONDS - fixed) / (poll_rate + state_rate)) if poll_rate + state_rate > 0 else 0
-    results['poll.slopes'] = {'from': small, 'to': large, 'poll_ms_per_1000': poll_rate * 1e6, 'state_ms_per_1000': state_rate * 1e6,
-                              'rss_mib_per_1000': rss_rate * 1000, 'at_target': {'devices': POLL_TARGET_DEVICES, 'first_poll': first,
-                                                                                 'poll': poll, 'state': state, 'rss_mib': rss},
+    largest = int((POLL_INTERVAL_SECONDS - fixed) / (cpu_rate + state_rate)) if cpu_rate + state_rate > 0 else 0
+    results['poll.slopes'] = {'from': small, 'to': large, 'cpu_ms_per_1000': cpu_rate * 1e6, 'state_ms_per_1000': state_rate * 1e6,
+                              'rss_mib_per_1000': rss_rate * 1000, 'wall_ms_per_1000': at('poll.unchanged')[1] * 1e6,
+                              'at_target': {'devices': POLL_TARGET_DEVICES, 'first_cpu': at('poll.first_cpu')[0], 'cpu': cpu, 'state': state,
+                                            'wall': at('poll.unchanged')[0], 'rss_mib': rss},
                               'largest_fleet_at_interval': largest}
     detail = 'by the slopes from %d to %d devices' % (small, large)
     return [
-        benchlib.Check('an unchanged poll of %d devices and its state file, s' % POLL_TARGET_DEVICES, poll + state, benchlib.LESS_OR_EQUAL,
-                       POLL_INTERVAL_SECONDS, detail),
+        benchlib.Check('the source\'s CPU time for an unchanged poll of %d devices and its state file, s' % POLL_TARGET_DEVICES, cpu + state,
+                       benchlib.LESS_OR_EQUAL, POLL_INTERVAL_SECONDS, detail),
         benchlib.Check('peak RSS of the source at %d devices, MiB' % POLL_TARGET_DEVICES, rss, benchlib.LESS_OR_EQUAL, POLL_MAX_RSS_MIB, detail),
-        benchlib.Check('the largest fleet whose unchanged poll and state file fit in %d s' % POLL_INTERVAL_SECONDS, largest,
+        benchlib.Check('the largest fleet whose unchanged poll and state file take the source under %d s' % POLL_INTERVAL_SECONDS, largest,
                        benchlib.GREATER_OR_EQUAL, POLL_TARGET_DEVICES, detail),
     ]
 
@@ -750,11 +756,13 @@ def report(results, checks):
               '%(handling_ms_per_certificate).3f ms per returned certificate' % breakdown)
     poll = results.get('poll.slopes')
     if poll:
-        print('\nevent source polls, slopes from %(from)d to %(to)d devices: %(poll_ms_per_1000).1f ms per 1,000 devices a poll, '
-              '%(state_ms_per_1000).1f ms the state file, %(rss_mib_per_1000).2f MiB peak RSS;' % poll)
-        print('  at %(devices)d devices: the first poll %(first_poll).0f s, an unchanged one %(poll).0f s, the state file %(state).0f s, '
-              'peak RSS %(rss_mib).0f MiB' % poll['at_target'])
-        print('  the largest fleet whose unchanged poll and state file fit in %d s: %d devices' % (POLL_INTERVAL_SECONDS, poll['largest_fleet_at_interval']))
+        print('\nevent source polls, slopes from %(from)d to %(to)d devices, per 1,000 devices: the source\'s CPU time %(cpu_ms_per_1000).1f ms '
+              'a poll, the state file %(state_ms_per_1000).1f ms, peak RSS %(rss_mib_per_1000).2f MiB; wall time with the emulator '
+              '%(wall_ms_per_1000).1f ms;' % poll)
+        print('  at %(devices)d devices: the source\'s CPU time for the first poll %(first_cpu).0f s, for an unchanged one %(cpu).0f s, '
+              'the state file %(state).0f s, peak RSS %(rss_mib).0f MiB (wall time with this emulator: %(wall).0f s)' % poll['at_target'])
+        print('  the largest fleet whose unchanged poll and state file take the source under %d s: %d devices'
+              % (POLL_INTERVAL_SECONDS, poll['largest_fleet_at_interval']))
     if 'inactivate.task' in results:
         print('\ninactivating %d devices: one task %.1f s, a loop: %.1f s, %.1f x' % (
             results['inactivate.count'], results['inactivate.task']['median'], results['inactivate.loop']['median'],
