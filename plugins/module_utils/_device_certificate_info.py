@@ -12,8 +12,11 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_cert
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._fan_out import fetch_each
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import check_sn, get_device_certificate, list_device_certificates
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._pages import MAX_LOOKS
 
 DEVICE_SN = 'a device certificate serial number'
+UNSETTLED = ('Device certificates were registered or deleted during every look at the listing (%d looks); a device certificate that '
+             'existed throughout may be missing: run the task again')
 
 
 def check_audit(instance_id, ca_sn, device_sns, expires_within_days, max_concurrency):
@@ -38,7 +41,9 @@ def device_certificate_facts(client, instance_id, ca_sn, device_sns, now_ms, sta
     keep = audit_filter(status, expires_within_days, now_ms)
     try:
         if device_sns is None:
-            return describe_devices(list_device_certificates(client, instance_id, ca_sn, max_concurrency, keep), now_ms)
+            listed = list_device_certificates(client, instance_id, ca_sn, max_concurrency, keep)
+            certificates, warnings = describe_devices(listed, now_ms)
+            return certificates, warnings + ([] if listed.settled else [UNSETTLED % MAX_LOOKS])
         distinct = list(dict.fromkeys(device_sns))
         fetched = fetch_each(distinct, lambda device_sn: get_device_certificate(client, instance_id, ca_sn, device_sn), max_concurrency,
                              'device SN %s')

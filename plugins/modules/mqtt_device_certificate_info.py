@@ -18,6 +18,13 @@ description:
   - With O(ca_sn) and O(device_sn), calls C(GetDeviceCertificate) for each device, several at a time. With O(ca_sn) alone,
     pages through C(ListDeviceCertificateByCaSn); with neither, through C(ListDeviceCertificate). Pages are fetched
     several at a time, in the API's order, without trusting the C(Total) the API answers.
+  - Devices registered or deleted while a listing pages through the fleet shift its pages. A device that comes again is
+    returned once, never an error. When an answer's C(Total) changed or a device came again, the pages up to the change
+    are read once more, so that a device that existed throughout the listing is not left out (nothing more is sent when
+    nothing moved). Three looks at most; when the fleet moved during all three, a warning says that a device may be
+    missing. A device registered or deleted during the listing may be in the result or not. Unseen is a change that
+    leaves every C(Total) as it was (a registration and a deletion between the same two answers), and, where C(Total)
+    counts pages or is absent, a deletion.
   - O(status) and O(expires_within_days) filter before anything is parsed or returned, so that an audit of a big fleet
     returns (and costs) only what it asks for.
   - Changes nothing; RV(ignore:changed) is always V(false).

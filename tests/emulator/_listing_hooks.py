@@ -14,7 +14,7 @@ from _certificates import read_certificates, serial_hex
 from _errors import ApiError
 
 LISTING_ACTIONS = ('ListCaCertificate', 'ListDeviceCertificate', 'ListDeviceCertificateByCaSn')
-HOOK_KEYS = {'action', 'page', 'instance_id', 'ca_sn', 'register', 'position', 'delete_devices', 'delete_ca'}
+HOOK_KEYS = {'action', 'page', 'occurrence', 'instance_id', 'ca_sn', 'register', 'position', 'delete_devices', 'delete_ca'}
 MAX_PAGE = 2 ** 31 - 1
 
 
@@ -61,6 +61,10 @@ class ListingHook:
         self.page = spec.get('page')
         if isinstance(self.page, bool) or not isinstance(self.page, int) or not 1 <= self.page <= MAX_PAGE:
             raise ListingHookError(f'page must be a page number from 1, got {self.page!r}')
+        self.occurrence = spec.get('occurrence', 1)
+        if isinstance(self.occurrence, bool) or not isinstance(self.occurrence, int) or not 1 <= self.occurrence <= MAX_PAGE:
+            raise ListingHookError(f'occurrence must be a whole number from 1, got {self.occurrence!r}')
+        self.requests_seen = 0  # of the page it waits for
         self.instance_id = _text_or_none(spec, 'instance_id')
         self.ca_sn = _text_or_none(spec, 'ca_sn')
         if self.ca_sn is not None and self.action != 'ListDeviceCertificateByCaSn':
@@ -74,13 +78,16 @@ class ListingHook:
         if not (self.register or self.delete_devices or self.delete_ca):
             raise ListingHookError('a hook needs something to do: register, delete_devices or delete_ca')
 
-    def matches(self, action, instance_id, ca_sn, page_no):
-        return (action == self.action and page_no == self.page and self.instance_id in (None, instance_id)
-                and self.ca_sn in (None, ca_sn))
+    def due(self, action, instance_id, ca_sn, page_no):
+        """Whether this request is the one the hook waits for: the occurrence-th of its page."""
+        if action == self.action and page_no == self.page and self.instance_id in (None, instance_id) and self.ca_sn in (None, ca_sn):
+            self.requests_seen += 1
+            return self.requests_seen == self.occurrence
+        return False
 
     def describe(self):
         return {
-            'action': self.action, 'page': self.page, 'instance_id': self.instance_id, 'ca_sn': self.ca_sn,
+            'action': self.action, 'page': self.page, 'occurrence': self.occurrence, 'instance_id': self.instance_id, 'ca_sn': self.ca_sn,
             'register': [serial_hex(certificate.serial_number) for certificate in self.register], 'position': self.position,
             'delete_devices': [list(key) for key in self.delete_devices], 'delete_ca': self.delete_ca,
         }
@@ -141,7 +148,7 @@ class ListingHooks:
     def fire(self, action, instance_id, ca_sn, page_no, certificates, now):
         """Before a listing's page is read: carries out, once, every hook waiting for it, in the order they were added."""
         with self._lock:
-            due = [hook for hook in self._pending if hook.matches(action, instance_id, ca_sn, page_no)]
+            due = [hook for hook in self._pending if hook.due(action, instance_id, ca_sn, page_no)]
             if not due:
                 return
             self._pending = [hook for hook in self._pending if hook not in due]

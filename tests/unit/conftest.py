@@ -67,7 +67,8 @@ class RunningEmulator:
         """POST /_emulator/listing-hooks: once, just before the emulator reads page ``page`` of the listing ``action`` off its state,
         make the hook's changes: ``register=[PEM, ...]`` (the broker registers them; ``position=N`` puts them at that place of the
         listing order, 0 first, instead of last), ``delete_devices=[(CaSn, DeviceSn), ...]``, ``delete_ca=SN`` (with its device
-        certificates); ``instance_id=``, ``ca_sn=`` (ListDeviceCertificateByCaSn) narrow the listings it waits for.
+        certificates); ``instance_id=``, ``ca_sn=`` (ListDeviceCertificateByCaSn) narrow the listings it waits for, ``occurrence=N``
+        waits for the N-th request of that page (default 1).
         Returns {"pending": [...], "fired": [...]}, as listing_hooks() does."""
         return self._control('POST', 'listing-hooks', dict(hook, action=action, page=page))
 

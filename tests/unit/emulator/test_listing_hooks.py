@@ -114,6 +114,15 @@ def test_a_hook_for_another_instance_or_page_waits(fleet):
     assert [hook['page'] for hook in fleet.listing_hooks()['pending']] == [1, 3]
 
 
+def test_a_hook_may_wait_for_a_later_request_of_its_page(fleet):
+    devices = fixture_data(fleet, 'device_certificates')
+    fleet.listing_hook('ListDeviceCertificate', 1, occurrence=2, delete_devices=[(devices[0]['CaSn'], devices[0]['DeviceSn'])])
+    assert page(fleet, 'ListDeviceCertificate', 1) == devices[:100]
+    assert page(fleet, 'ListDeviceCertificate', 2) == devices[100:200]
+    assert page(fleet, 'ListDeviceCertificate', 1) == devices[1:101]
+    assert [hook['occurrence'] for hook in fleet.listing_hooks()['fired']] == [2]
+
+
 def test_hooks_of_one_page_fire_in_the_order_they_were_added(fleet):
     spare = fixture_data(fleet, 'spare_device_certificates')[FIRST_BULK_SPARE]
     fleet.listing_hook('ListDeviceCertificate', 1, register=[spare['DeviceContent']], position=0)
@@ -159,6 +168,7 @@ def test_reset_forgets_every_hook_and_clear_too(fleet):
     ({'action': 'ListCaCertificate', 'page': 0, 'delete_ca': CA_RSA}, 'page must be a page number from 1'),
     ({'action': 'ListCaCertificate', 'page': True, 'delete_ca': CA_RSA}, 'page must be a page number from 1'),
     ({'action': 'ListCaCertificate', 'page': 1}, 'a hook needs something to do'),
+    ({'action': 'ListCaCertificate', 'page': 1, 'occurrence': 0, 'delete_ca': CA_RSA}, 'occurrence must be a whole number from 1'),
     ({'action': 'ListCaCertificate', 'page': 1, 'ca_sn': CA_RSA, 'delete_ca': CA_RSA}, 'ca_sn goes with ListDeviceCertificateByCaSn only'),
     ({'action': 'ListDeviceCertificate', 'page': 1, 'register': ['garbage']}, 'one is no certificate'),
     ({'action': 'ListDeviceCertificate', 'page': 1, 'register': 'garbage'}, 'register must be a list of PEM certificates'),

@@ -158,3 +158,21 @@ def test_data_that_makes_no_sense_fails_in_one_line_filtered_or_not(device_witho
         device_certificate_facts(acs_client(device_without_status.url), INSTANCE, ca_sn, sns, now_ms(), status=status)
     assert str(raised.value).startswith("The API answered with device certificate data this collection cannot read: malformed device "
                                         "certificate data (SN '00dec1ce0100000001'): required field Status is missing or null")
+
+
+def test_a_listing_that_moved_during_every_look_says_a_device_may_be_missing(fleet_emulator, acs_client):
+    devices = fixture_devices(fleet_emulator.fixtures)
+    spares = [entry['data'] for entry in fleet_emulator.fixtures['instances'][INSTANCE]['spare_device_certificates']][3:6]
+    fleet_emulator.reset()
+    for look, spare in enumerate(spares, 1):  # a registration ahead of the read position at each look's page 2
+        fleet_emulator.listing_hook('ListDeviceCertificate', 2, occurrence=look, register=[spare['DeviceContent']], position=0)
+    try:
+        certificates, warnings = device_certificate_facts(acs_client(fleet_emulator.url), INSTANCE, None, None, now_ms())
+        fired = fleet_emulator.listing_hooks()['fired']
+    finally:
+        fleet_emulator.reset()
+    assert [hook['registered'] for hook in fired] == [[spare['DeviceSn']] for spare in spares]
+    # The third registration came after the last look had read its page 1: unseen, as a device registered mid-listing may be.
+    assert [facts['device_sn'] for facts in certificates] == [data['DeviceSn'] for data in [spares[1], spares[0]] + devices]
+    assert warnings == ['Device certificates were registered or deleted during every look at the listing (3 looks); a device certificate '
+                        'that existed throughout may be missing: run the task again']

@@ -255,3 +255,63 @@ def test_a_hostile_servers_text_reaches_the_warnings_as_one_escaped_line(start_e
     assert result['device_certificates'][0]['x509'] is None
     assert [text for text in warning_texts(result) if text.startswith('Device certificate')] == [
         'Device certificate evil \\x1b[2J: device_pem cannot be read as an X.509 certificate (no "BEGIN CERTIFICATE" block found); x509 is null']
+
+
+# --- a fleet that moves while it is listed (the emulator's listing hooks) ---------------------------------------------------------
+CA_EC = '00e0a1c0ffee000002'
+FIRST_BULK_SPARE = 3  # the fleet's bulk spares follow the three default ones
+
+
+@pytest.fixture
+def moving_audit(fleet_emulator, run_module, module_keys):
+    """Function: moving_audit(hooks, **options) -> (result, device SNs returned, the hooks as fired): one run on the fleet with
+    the listing hooks ``hooks`` (a list of listing_hook keyword arguments), every one of which must fire."""
+    def run(hooks, **options):
+        fleet_emulator.reset()
+        for hook in hooks:
+            fleet_emulator.listing_hook(**hook)
+        result, dummy = run_module(dict(module_keys, instance_id=INSTANCE, endpoint=fleet_emulator.url, **options), module=MODULE)
+        fired = fleet_emulator.listing_hooks()
+        fleet_emulator.reset()
+        assert fired['pending'] == [] and all(not hook['problems'] for hook in fired['fired']), fired
+        assert 'failed' not in result, result
+        return result, [facts['device_sn'] for facts in result['device_certificates']], fired['fired']
+    return run
+
+
+def in_fixture_order(sns, devices):
+    """Whether ``sns`` keep the order the fixtures list them in."""
+    order = dict((data['DeviceSn'], index) for index, data in enumerate(devices))
+    return [order[sn] for sn in sns if sn in order] == sorted(order[sn] for sn in sns if sn in order)
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 16])
+def test_a_device_deleted_mid_listing_loses_no_other_device(fleet_emulator, moving_audit, max_concurrency):
+    devices = fixture_devices(fleet_emulator.fixtures)
+    deleted = devices[5]  # on page 1, read before the deletion: devices[100] slips into page 1
+    result, sns, dummy = moving_audit([dict(action='ListDeviceCertificate', page=2, delete_devices=[(deleted['CaSn'], deleted['DeviceSn'])])],
+                                      max_concurrency=max_concurrency)
+    assert sns == [data['DeviceSn'] for data in devices]  # the deleted device too: it existed while page 1 was read
+    assert 'warnings' not in result
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 16])
+def test_a_ca_deleted_mid_listing_loses_no_device_of_another_ca(fleet_emulator, moving_audit, max_concurrency):
+    devices = fixture_devices(fleet_emulator.fixtures)
+    result, sns, dummy = moving_audit([dict(action='ListDeviceCertificate', page=2, delete_ca=CA_EC)], max_concurrency=max_concurrency)
+    others = [data['DeviceSn'] for data in devices if data['CaSn'] != CA_EC]
+    assert set(others) <= set(sns) and len(sns) == len(set(sns))
+    assert in_fixture_order(sns, devices) or max_concurrency > 1  # pages in flight may show the fleet before and after
+    assert set(sns) - set(others) <= set(data['DeviceSn'] for data in devices[:100] if data['CaSn'] == CA_EC)  # read before it went
+    assert 'warnings' not in result
+
+
+@pytest.mark.parametrize('max_concurrency', [1, 16])
+def test_devices_registering_mid_listing_fail_nothing_and_every_device_comes_once(fleet_emulator, moving_audit, max_concurrency):
+    devices = fixture_devices(fleet_emulator.fixtures)
+    spares = [entry['data'] for entry in fleet_emulator.fixtures['instances'][INSTANCE]['spare_device_certificates']][FIRST_BULK_SPARE:][:3]
+    result, sns, fired = moving_audit([dict(action='ListDeviceCertificate', page=2, register=[data['DeviceContent'] for data in spares],
+                                            position=0)], max_concurrency=max_concurrency)
+    assert fired[0]['registered'] == [data['DeviceSn'] for data in spares]
+    assert sns == [data['DeviceSn'] for data in spares + devices]  # the second look found the registrations too, in their place
+    assert 'warnings' not in result
