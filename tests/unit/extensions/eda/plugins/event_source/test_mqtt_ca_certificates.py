@@ -385,9 +385,12 @@ def test_without_cryptography_the_source_stops_saying_what_to_install(emulator, 
 
 
 # A fleet listed while it moves (the emulator's listing hooks, tests/emulator/README.md): 257 device certificates, three
-# pages of 100, listed in the order of the fixtures.
+# pages of 100, listed in the order of the fixtures. The source asks for several pages at once; here one at a time, so
+# that page 3 is never answered before the hook of page 2 fires (which would move the fleet another way, by chance).
 @pytest.fixture
-def fleet(fleet_emulator):
+def fleet(fleet_emulator, monkeypatch):
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _ca_watch
+    monkeypatch.setattr(_ca_watch, 'DEVICE_PAGES_IN_FLIGHT', 1)
     fleet_emulator.reset()
     yield fleet_emulator
     fleet_emulator.reset()
@@ -401,24 +404,38 @@ def device_events(events):
     return [(event['type'], event['ca_sn'], event['device_sn']) for event in events if event['type'].startswith('device_')]
 
 
-def test_a_device_deleted_mid_listing_is_the_only_one_reported_deleted(source, fleet, args_for, caplog):
+def bulk_spares(server, count):
+    return [entry['data'] for entry in server.fixtures['instances'][INSTANCE]['spare_device_certificates']
+            if entry['data']['DeviceName'].startswith('emulator-bulk-spare-')][:count]
+
+
+# balanced: a device registers (last) in the same moment, so that Total does not change and the pager sees no movement;
+# the device that slipped into page 1 is then missing from the listing, and only its confirmation by SN keeps it.
+@pytest.mark.parametrize('balanced', [False, True], ids=['deleted', 'deleted-and-registered'])
+def test_a_device_deleted_mid_listing_is_the_only_one_reported_deleted(source, fleet, args_for, caplog, balanced):
     devices = fleet_devices(fleet)
     # On page 1, read before it is deleted: the next poll tells it. devices[100], the first of page 2, slips into page 1,
-    # already read, and is missing from this listing: it is asked for, found, and not reported.
-    deleted = devices[5]
+    # already read.
+    deleted, slipped = devices[5], devices[100]
+    registered = bulk_spares(fleet, 1) if balanced else []
 
     async def scenario(watching):
         polls = [await watching.poll()]
-        fleet.listing_hook('ListDeviceCertificate', 2, delete_devices=[deleted])
+        fleet.listing_hook('ListDeviceCertificate', 2, delete_devices=[deleted], register=[spare['DeviceContent'] for spare in registered])
         polls.append(await watching.poll())
         polls.append(await watching.poll())
         return polls
 
     polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
     assert fleet.listing_hooks()['fired'][0]['deleted_devices'] == [list(deleted)]
-    assert [device_events(events) for events in polls] == [[], [], [('device_certificate_deleted',) + deleted]]
-    # One for devices[100] (found), one for the deleted device (gone).
-    assert [request['action'] for request in fleet.requests_log()['requests']].count('GetDeviceCertificate') == 2
+    assert [event for events in polls for event in device_events(events) if event[0] == 'device_certificate_deleted'] == \
+        [('device_certificate_deleted',) + deleted]
+    assert device_events(polls[2])[-1] == ('device_certificate_deleted',) + deleted
+    assert [event for events in polls for event in device_events(events) if event[0] == 'device_certificate_registered'] == \
+        [('device_certificate_registered', spare['CaSn'], spare['DeviceSn']) for spare in registered]
+    asked = [request for request in fleet.requests_log()['requests'] if request['action'] == 'GetDeviceCertificate']
+    if balanced:  # the one the listing missed, found; then the deleted one, gone
+        assert len(asked) == 2
     assert 'failed' not in caplog.text
 
 
@@ -569,3 +586,21 @@ def test_a_state_file_that_cannot_be_written_is_logged_and_the_source_goes_on(so
     assert len(lines) == 1 and lines[0].startswith('mqtt_ca_certificates: state_file %s could not be written, tried again after the next poll: '
                                                    % (state_dir / 'state.json'))
     assert json.loads((state_dir / 'state.json').read_text(encoding='utf-8'))['state']['cas'][EXPIRING]['reported'] == [7, 30]
+
+
+def test_devices_registered_mid_listing_fail_no_poll_and_are_each_reported_registered_once(source, fleet, args_for, caplog):
+    spares = bulk_spares(fleet, 3)
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        # Before page 2 is read, three devices register at the head of the listing: page 2 begins with the last three of page 1.
+        fleet.listing_hook('ListDeviceCertificate', 2, register=[spare['DeviceContent'] for spare in spares], position=0)
+        polls.append(await watching.poll())
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
+    assert sorted(fleet.listing_hooks()['fired'][0]['registered']) == sorted(spare['DeviceSn'] for spare in spares)
+    assert 'failed' not in caplog.text
+    reported = [event for events in polls[1:] for event in device_events(events)]
+    assert sorted(reported) == sorted(('device_certificate_registered', spare['CaSn'], spare['DeviceSn']) for spare in spares)
