@@ -575,10 +575,10 @@ def poll_fleet(work_dir, emulator, count, prefix, tree, runs, results):
     label = '%d device certificates%s' % (count, ' (before)' if prefix == 'poll.before' else '')
     results['%s.first.%d' % (prefix, count)] = dict(benchlib.summarize(polled['seconds'][:1]), unit='s', label=label + ': the first poll')
     results['%s.unchanged.%d' % (prefix, count)] = dict(benchlib.summarize(polled['seconds'][1:]), unit='s', label=label + ': a poll, nothing changed')
-    results['%s.first_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][:1]), unit='s',
-                                                         label=label + ': the first poll, CPU time of the source')
+    cpu_label = ', CPU time of the source'
+    results['%s.first_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][:1]), unit='s', label=label + ': the first poll' + cpu_label)
     results['%s.unchanged_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][1:]), unit='s',
-                                                             label=label + ': a poll, nothing changed, CPU time of the source')
+                                                            label=label + ': a poll, nothing changed' + cpu_label)
     if polled['state_seconds']:
         results['%s.state.%d' % (prefix, count)] = dict(benchlib.summarize(polled['state_seconds']), unit='s', label=label + ': the state file written')
     results['%s.rss.%d' % (prefix, count)] = dict(benchlib.summarize([run.max_rss_kib / 1024.0]), unit='MiB', label=label + ': peak RSS of the process')

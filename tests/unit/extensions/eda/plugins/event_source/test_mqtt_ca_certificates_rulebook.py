@@ -240,7 +240,7 @@ def run_until(project, vars_file, environ, log_file, done):
 
 
 def test_the_guides_rulebook_rotates_at_7_days_and_a_restart_repeats_no_action(start_emulator, emulator, tmp_path, module_keys,
-                                                                                hermetic_environment, webhook, acs_client):
+                                                                               hermetic_environment, webhook, acs_client):
     check_rulebook_prerequisites()
     fixtures = json.loads(json.dumps(emulator.fixtures))
     expiring = next(ca['data'] for ca in fixtures['instances'][INSTANCE]['ca_certificates'] if ca['data']['Sn'] == EXPIRING_SN)
