@@ -280,3 +280,23 @@ def test_the_guides_rulebook_rotates_at_7_days_and_a_restart_repeats_no_action(s
     assert len(webhook.posts) == 1
     assert [ca['action'] for ca in server.requests_log()['requests']].count('RegisterCaCertificate') == 1
     assert module_keys['access_key_secret'] not in first + second
+
+
+def test_the_guides_warning_posts_an_expiry_once_and_every_status_change(tmp_path, webhook, hermetic_environment):
+    """ca-expiry-warning.yml as a rule without state_file runs it: the same event twice (a restarted source) posts once."""
+    expiring = {'type': 'ca_expiring', 'instance_id': INSTANCE, 'sn': EXPIRING_SN, 'name': 'fleet-ca', 'status': 'active',
+                'valid_end': '2026-12-18T00:00:00Z', 'days_remaining': 10, 'threshold': 30, 'previous_status': None}
+    inactivated = dict(expiring, type='ca_status_changed', status='inactive', previous_status='active', threshold=None)
+    environ = dict(os.environ, **hermetic_environment)
+    environ.update(PATH=os.pathsep.join([str(BIN_DIR), os.environ['PATH']]), ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1')
+    for number, event in enumerate([expiring, expiring, inactivated, inactivated]):
+        extra_vars = tmp_path / ('vars-%d.json' % number)
+        extra_vars.write_text(json.dumps({'ansible_eda': {'event': {'apsaramq': event}}, 'warning_webhook_url': webhook.url,
+                                          'warning_sent_dir': str(tmp_path / 'sent'), 'ansible_python_interpreter': sys.executable}),
+                              encoding='utf-8')
+        played = subprocess.run([str(BIN_DIR / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(EXAMPLES_DIR / 'ca-expiry-warning.yml'),
+                                 '-e', '@%s' % extra_vars], env=environ, capture_output=True, text=True, timeout=RULEBOOK_TIMEOUT_SECONDS, check=False)
+        assert played.returncode == 0, played.stdout + played.stderr
+    assert [post['text'].rsplit(') ', 1)[1] for post in webhook.posts] == [
+        'ends in 10 days (2026-12-18T00:00:00Z): rotate it before then', 'is now inactive (was active)', 'is now inactive (was active)']
+    assert len(list((tmp_path / 'sent').iterdir())) == 1
