@@ -15,6 +15,9 @@ Cases (each run after a warm-up, several times, interleaved with what it is comp
           within 30 days, and audit_sdk.py (the official SDK, one page after the other) doing the same, results compared;
           the full listing in one task, and where its time goes (audit_module_utils.py, the module run by itself)
   inactivate  1,000 devices inactivated by one mqtt_device_certificate task, and by a loop: of single-device tasks
+  poll    the event source's polls with include_device_certificates (event_source_poll.py) of 10,000, 50,000 and 100,000
+          device certificates: the first poll, the unchanged ones after it, the state file, peak RSS; by their slopes,
+          the source's cost at 1,000,000 and the largest fleet whose unchanged poll fits in an interval of 60 s
 Then the must-reach checks (ratios from this run); the exit status is 1 when any is missed, and the table says which.
 
 Run it in the test venv with the collection importable, as `make bench` does:
@@ -56,7 +59,7 @@ DEVICE_INFO_MODULE = 'alibabacloud.apsaramq.mqtt_device_certificate_info'
 DEVICE_MODULE = 'alibabacloud.apsaramq.mqtt_device_certificate'
 DEVICE_CA_SN = SN  # the CA whose devices the inactivate case locks out
 EXPIRES_WITHIN_DAYS = 30
-CASES = ('adhoc', 'lookup', 'sns', 'hosts', 'audit', 'inactivate')
+CASES = ('adhoc', 'lookup', 'sns', 'hosts', 'audit', 'inactivate', 'poll')
 EXTRA_CASES = ('profile',)  # only when asked for with --only
 PYINSTRUMENT = 'pyinstrument==5.1.3'
 
@@ -68,6 +71,10 @@ ONE_TASK_VS_LOOP_AT_100 = 10.0
 ROLE_SLOPE_VS_FILE_WORK = 1.10
 # The must-reach limit of issue 15.
 SDK_LOOP_VS_AUDIT_TASK = 3.0
+# Issue 21: the event source watches POLL_TARGET_DEVICES within an interval of POLL_INTERVAL_SECONDS, under POLL_MAX_RSS_MIB.
+POLL_TARGET_DEVICES = 1000000
+POLL_INTERVAL_SECONDS = 60
+POLL_MAX_RSS_MIB = 1024
 
 
 def collections_root():
@@ -539,6 +546,78 @@ def case_audit(options, work_dir, fixtures, results):
                                              + returned['listing.module_utils']))
 
 
+def case_poll(options, work_dir, fixtures, results):
+    """The event source's polls of growing fleets, each fleet in an emulator of its own, one process: the first poll, the
+    unchanged ones (median), the state file written after each, the process's peak RSS. With --poll-before, the same
+    polls through the collection tree given (the code before issue 21: no state file there), as ``poll.before.*``."""
+    trees = [('poll', collections_root(), options.poll_runs)]
+    if options.poll_before:
+        trees.append(('poll.before', options.poll_before, 1))
+    for count in options.poll_fleets:
+        emulator = Emulator(work_dir, device_fixtures(work_dir, fixtures, count))
+        try:
+            for prefix, tree, runs in trees:
+                poll_fleet(work_dir, emulator, count, prefix, tree, runs, results)
+        finally:
+            emulator.stop()
+
+
+def poll_fleet(work_dir, emulator, count, prefix, tree, runs, results):
+    state_file = work_dir / 'poll-state.json'
+    command = [sys.executable, str(HERE / 'event_source_poll.py'), emulator.host_port, INSTANCE, str(runs + 1)]
+    try:
+        run = run_measured(command + ([] if prefix == 'poll.before' else [str(state_file)]), dict(script_env(), PYTHONPATH=str(tree)),
+                           str(work_dir), expect=['"devices": %d' % count])
+    finally:
+        if state_file.exists():
+            state_file.unlink()
+    polled = json.loads(run.stdout)
+    label = '%d device certificates%s' % (count, ' (before)' if prefix == 'poll.before' else '')
+    results['%s.first.%d' % (prefix, count)] = dict(benchlib.summarize(polled['seconds'][:1]), unit='s', label=label + ': the first poll')
+    results['%s.unchanged.%d' % (prefix, count)] = dict(benchlib.summarize(polled['seconds'][1:]), unit='s', label=label + ': a poll, nothing changed')
+    cpu_label = ', CPU time of the source'
+    results['%s.first_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][:1]), unit='s', label=label + ': the first poll' + cpu_label)
+    results['%s.unchanged_cpu.%d' % (prefix, count)] = dict(benchlib.summarize(polled['cpu_seconds'][1:]), unit='s',
+                                                            label=label + ': a poll, nothing changed' + cpu_label)
+    if polled['state_seconds']:
+        results['%s.state.%d' % (prefix, count)] = dict(benchlib.summarize(polled['state_seconds']), unit='s', label=label + ': the state file written')
+    results['%s.rss.%d' % (prefix, count)] = dict(benchlib.summarize([run.max_rss_kib / 1024.0]), unit='MiB', label=label + ': peak RSS of the process')
+
+
+def poll_checks(results, options):
+    """Poll time and peak RSS at POLL_TARGET_DEVICES by the slopes between the smallest and largest fleets measured, and the
+    largest fleet whose unchanged poll and state file fit in POLL_INTERVAL_SECONDS.
+
+    The poll's cost to the source is its CPU time: its wall time here is mostly the emulator's, on the same cores, which
+    copies the whole fleet for each page it answers (a cost that grows with the square of the fleet, and no service's).
+    Both are reported; the checks hold the source's."""
+    small, large = options.poll_fleets[0], options.poll_fleets[-1]
+
+    def at(key, count=POLL_TARGET_DEVICES):
+        rate = benchlib.slope(small, results['%s.%d' % (key, small)], large, results['%s.%d' % (key, large)])
+        return results['%s.%d' % (key, large)]['median'] + rate * (count - large), rate
+
+    cpu, cpu_rate = at('poll.unchanged_cpu')
+    state, state_rate = at('poll.state')
+    rss, rss_rate = at('poll.rss')
+    fixed = results['poll.unchanged_cpu.%d' % large]['median'] + results['poll.state.%d' % large]['median'] - (cpu_rate + state_rate) * large
+    # A time that did not grow between the fleets is noise (a busy machine): nothing to extrapolate, the check misses.
+    largest = int((POLL_INTERVAL_SECONDS - fixed) / (cpu_rate + state_rate)) if cpu_rate + state_rate > 0 else 0
+    results['poll.slopes'] = {'from': small, 'to': large, 'cpu_ms_per_1000': cpu_rate * 1e6, 'state_ms_per_1000': state_rate * 1e6,
+                              'rss_mib_per_1000': rss_rate * 1000, 'wall_ms_per_1000': at('poll.unchanged')[1] * 1e6,
+                              'at_target': {'devices': POLL_TARGET_DEVICES, 'first_cpu': at('poll.first_cpu')[0], 'cpu': cpu, 'state': state,
+                                            'wall': at('poll.unchanged')[0], 'rss_mib': rss},
+                              'largest_fleet_at_interval': largest}
+    detail = 'by the slopes from %d to %d devices' % (small, large)
+    return [
+        benchlib.Check('the source\'s CPU time for an unchanged poll of %d devices and its state file, s' % POLL_TARGET_DEVICES, cpu + state,
+                       benchlib.LESS_OR_EQUAL, POLL_INTERVAL_SECONDS, detail),
+        benchlib.Check('peak RSS of the source at %d devices, MiB' % POLL_TARGET_DEVICES, rss, benchlib.LESS_OR_EQUAL, POLL_MAX_RSS_MIB, detail),
+        benchlib.Check('the largest fleet whose unchanged poll and state file take the source under %d s' % POLL_INTERVAL_SECONDS, largest,
+                       benchlib.GREATER_OR_EQUAL, POLL_TARGET_DEVICES, detail),
+    ]
+
+
 def case_inactivate(options, work_dir, fixtures, results):
     """N devices of one CA inactivated by one task, and by a loop: of single-device tasks; each run from the fixtures' state."""
     count = options.inactivate_count
@@ -646,6 +725,8 @@ def checks_of(results, options):
         checks.append(benchlib.Check('device certificates returned by the full listing (task, module, module_utils)', results['listing.returned'],
                                      benchlib.EQUAL, [options.device_count], 'every run'))
         results['devices.breakdown'] = device_breakdown(results)
+    if all('poll.unchanged.%d' % count in results for count in options.poll_fleets) and len(options.poll_fleets) >= 2:
+        checks.extend(poll_checks(results, options))
     return checks
 
 
@@ -673,6 +754,15 @@ def report(results, checks):
               'when the audit returns few);\n  in the module: listing %(requests)d requests %(listing).2f s, describing %(describing).2f s, exit_json '
               '%(exit_json).2f s for %(json_mib).1f MiB of JSON;\n  Ansible\'s handling of the result (exit_json and the controller): '
               '%(handling_ms_per_certificate).3f ms per returned certificate' % breakdown)
+    poll = results.get('poll.slopes')
+    if poll:
+        print('\nevent source polls, slopes from %(from)d to %(to)d devices, per 1,000 devices: the source\'s CPU time %(cpu_ms_per_1000).1f ms '
+              'a poll, the state file %(state_ms_per_1000).1f ms, peak RSS %(rss_mib_per_1000).2f MiB; wall time with the emulator '
+              '%(wall_ms_per_1000).1f ms;' % poll)
+        print('  at %(devices)d devices: the source\'s CPU time for the first poll %(first_cpu).0f s, for an unchanged one %(cpu).0f s, '
+              'the state file %(state).0f s, peak RSS %(rss_mib).0f MiB (wall time with this emulator: %(wall).0f s)' % poll['at_target'])
+        print('  the largest fleet whose unchanged poll and state file take the source under %d s: %d devices'
+              % (POLL_INTERVAL_SECONDS, poll['largest_fleet_at_interval']))
     if 'inactivate.task' in results:
         print('\ninactivating %d devices: one task %.1f s, a loop: %.1f s, %.1f x' % (
             results['inactivate.count'], results['inactivate.task']['median'], results['inactivate.loop']['median'],
@@ -707,8 +797,13 @@ def parse_options(argv=None):
     parser.add_argument('--listing-runs', type=int, default=5, help='runs of the full listing and of its parts (default 5)')
     parser.add_argument('--inactivate-count', type=int, default=1000, help='devices inactivated in the inactivate case (default 1000)')
     parser.add_argument('--inactivate-runs', type=int, default=1, help='runs of the one task and of the loop: (default 1)')
+    parser.add_argument('--poll-fleets', default='10000,50000,100000', help='device certificates of the poll case\'s fleets (default '
+                        '10000,50000,100000; at most 100000, the emulator\'s)')
+    parser.add_argument('--poll-runs', type=int, default=3, help='unchanged polls after the first, per fleet (default 3)')
+    parser.add_argument('--poll-before', type=pathlib.Path, help='a collections root (DIR/ansible_collections/alibabacloud/apsaramq) '
+                        'whose event source the poll case measures too, one unchanged poll per fleet: the code before issue 21')
     parser.add_argument('--quick', action='store_true', help='fewer runs, 10 and 50 hosts, 1,000 device certificates, 50 devices '
-                        'inactivated: to try the script, not to measure')
+                        'inactivated, fleets of 1,000 and 5,000 polled: to try the script, not to measure')
     parser.add_argument('--json', type=pathlib.Path, help='where to write the results (default: JSON_DIR/bench-DATE.json)')
     parser.add_argument('--json-dir', type=pathlib.Path, default=REPO / 'tests' / 'benchmarks' / 'results',
                         help='directory for bench-DATE.json (default: tests/benchmarks/results of this tree)')
@@ -721,7 +816,9 @@ def parse_options(argv=None):
     if options.quick:
         options.runs, options.sn_runs, options.slow_runs, options.host_counts, options.host_runs = 3, 1, 1, '10,50', '1,1'
         options.device_count, options.audit_runs, options.listing_runs, options.inactivate_count = 1000, 2, 1, 50
+        options.poll_fleets, options.poll_runs = '1000,5000', 2
     options.sn_counts = [int(count) for count in options.sn_counts.split(',')]
+    options.poll_fleets = sorted(int(count) for count in options.poll_fleets.split(','))
     options.host_counts = [int(count) for count in options.host_counts.split(',')]
     options.host_runs = [int(count) for count in options.host_runs.split(',')]
     if len(options.host_runs) != len(options.host_counts):
@@ -742,7 +839,8 @@ def main(argv=None):
                             'host_runs': options.host_runs, 'baseline_host_counts': options.baseline_host_counts,
                             'host_sns': HOST_SNS, 'device_count': options.device_count, 'audit_runs': options.audit_runs,
                             'listing_runs': options.listing_runs, 'inactivate_count': options.inactivate_count,
-                            'inactivate_runs': options.inactivate_runs, 'quick': options.quick},
+                            'inactivate_runs': options.inactivate_runs, 'poll_fleets': options.poll_fleets, 'poll_runs': options.poll_runs,
+                            'quick': options.quick},
                 'results': results}
     with tempfile.TemporaryDirectory(prefix='apsaramq-bench.') as work:
         work_dir = pathlib.Path(work)

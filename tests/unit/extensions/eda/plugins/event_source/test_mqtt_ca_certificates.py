@@ -382,3 +382,225 @@ def test_without_cryptography_the_source_stops_saying_what_to_install(emulator, 
     assert finished.returncode == 1
     assert finished.stderr.splitlines()[-1] == ('RuntimeError: mqtt_ca_certificates needs the Python library cryptography to read '
                                                 "certificates: install it where ansible-rulebook runs (the collection's requirements.txt)")
+
+
+# A fleet listed while it moves (the emulator's listing hooks, tests/emulator/README.md): 257 device certificates, three
+# pages of 100, listed in the order of the fixtures. The source asks for several pages at once; here one at a time, so
+# that page 3 is never answered before the hook of page 2 fires (which would move the fleet another way, by chance).
+@pytest.fixture
+def fleet(fleet_emulator, monkeypatch):
+    from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _ca_watch
+    monkeypatch.setattr(_ca_watch, 'DEVICE_PAGES_IN_FLIGHT', 1)
+    fleet_emulator.reset()
+    yield fleet_emulator
+    fleet_emulator.reset()
+
+
+def fleet_devices(server):
+    return [(entry['data']['CaSn'], entry['data']['DeviceSn']) for entry in server.fixtures['instances'][INSTANCE]['device_certificates']]
+
+
+def device_events(events):
+    return [(event['type'], event['ca_sn'], event['device_sn']) for event in events if event['type'].startswith('device_')]
+
+
+def bulk_spares(server, count):
+    return [entry['data'] for entry in server.fixtures['instances'][INSTANCE]['spare_device_certificates']
+            if entry['data']['DeviceName'].startswith('emulator-bulk-spare-')][:count]
+
+
+# balanced: a device registers (last) in the same moment, so that Total does not change and the pager sees no movement;
+# the device that slipped into page 1 is then missing from the listing, and only its confirmation by SN keeps it.
+@pytest.mark.parametrize('balanced', [False, True], ids=['deleted', 'deleted-and-registered'])
+def test_a_device_deleted_mid_listing_is_the_only_one_reported_deleted(source, fleet, args_for, caplog, balanced):
+    devices = fleet_devices(fleet)
+    # On page 1, read before it is deleted: the next poll tells it. devices[100], the first of page 2, slips into page 1,
+    # already read: it gives no event.
+    deleted, slipped = devices[5], devices[100]
+    registered = bulk_spares(fleet, 1) if balanced else []
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        fleet.listing_hook('ListDeviceCertificate', 2, delete_devices=[deleted], register=[spare['DeviceContent'] for spare in registered])
+        polls.append(await watching.poll())
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
+    assert fleet.listing_hooks()['fired'][0]['deleted_devices'] == [list(deleted)]
+    assert [event for events in polls for event in device_events(events) if event[0] == 'device_certificate_deleted'] == \
+        [('device_certificate_deleted',) + deleted]
+    assert device_events(polls[2])[-1] == ('device_certificate_deleted',) + deleted
+    assert [event for events in polls for event in device_events(events) if event[0] == 'device_certificate_registered'] == \
+        [('device_certificate_registered', spare['CaSn'], spare['DeviceSn']) for spare in registered]
+    assert [event for events in polls for event in device_events(events) if event[1:] == slipped] == []
+    asked = [request for request in fleet.requests_log()['requests'] if request['action'] == 'GetDeviceCertificate']
+    if balanced:  # the one the listing missed, found; then the deleted one, gone
+        assert len(asked) == 2
+    assert 'failed' not in caplog.text
+
+
+def test_a_ca_deleted_mid_listing_gives_its_devices_deleted_and_no_other(source, fleet, args_for, caplog):
+    devices = fleet_devices(fleet)
+    deleted_ca = '00e0a1c0ffee000002'
+    of_ca = [device for device in devices if device[0] == deleted_ca]
+    assert 0 < len(of_ca) < len(devices) and any(devices.index(device) >= 100 for device in of_ca)  # the listing shifts
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        fleet.listing_hook('ListDeviceCertificate', 2, delete_ca=deleted_ca)
+        polls.append(await watching.poll())
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
+    assert fleet.listing_hooks()['fired'][0]['deleted_ca'] == deleted_ca
+    assert [event['type'] for event in polls[1] if not event['type'].startswith('device_')] == ['ca_deleted']
+    assert sorted(device_events(polls[1])) == sorted(('device_certificate_deleted',) + device for device in of_ca)
+    assert polls[2] == []
+    assert 'failed' not in caplog.text
+
+
+def test_run_by_hand_help_gives_the_usage_and_no_poll():
+    finished = subprocess.run([sys.executable, str(SOURCE_FILE), '--help'], capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=False)
+    assert finished.returncode == 0 and finished.stdout.startswith('usage: ') and finished.stdout.count('\n') == 1
+    assert 'INSTANCE_ID [ENDPOINT]' in finished.stdout and finished.stderr == ''
+
+
+def test_run_by_hand_with_a_python_without_ansible_says_which_python_in_one_line():
+    code = ("import runpy, sys\n"
+            "sys.modules['ansible'] = None  # as in a Python where ansible-core is not installed\n"
+            "sys.argv = [sys.argv[1], 'post-cn-x']\n"
+            "runpy.run_path(sys.argv[0], run_name='__main__')\n")
+    finished = subprocess.run([sys.executable, '-c', code, str(SOURCE_FILE)], capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=False)
+    assert finished.returncode == 1 and finished.stderr.count('\n') == 1, finished.stderr
+    assert finished.stderr.startswith('mqtt_ca_certificates needs ansible-core in the Python that runs it, and %s has none' % sys.executable)
+
+
+@pytest.fixture
+def no_settings(monkeypatch, tmp_path):
+    """An environment without credentials, region or aliyun CLI profile, where the ECS metadata service is not asked."""
+    for name in list(os.environ):
+        if name.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    monkeypatch.setenv('ALIBABA_CLOUD_ECS_METADATA_DISABLED', 'true')
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'endpoint': 'URL'}, "No credentials found. Tried: "),
+    ({'access_key_id': 'KEY_ID', 'access_key_secret': 'KEY_SECRET'}, 'Set region (or the environment variable ALIBABA_CLOUD_REGION_ID'),
+])
+def test_settings_that_never_gave_a_poll_stop_the_source_in_one_line(source, own_emulator, module_keys, no_settings, args, message):
+    values = {'URL': own_emulator.url, 'KEY_ID': module_keys['access_key_id'], 'KEY_SECRET': module_keys['access_key_secret']}
+    with pytest.raises(ValueError) as raised:
+        run(source, dict({name: values[value] for name, value in args.items()}, instance_id=INSTANCE), lambda watching: watching.poll())
+    text = str(raised.value)
+    assert text.startswith('mqtt_ca_certificates: ' + message) and '\n' not in text, text
+    assert 'module_defaults' not in text and SECRET not in text
+    assert own_emulator.requests_log()['count'] == 0
+
+
+def test_credentials_that_vanish_after_a_poll_are_logged_and_the_source_goes_on(source, own_emulator, emulator_keys, no_settings, monkeypatch, caplog):
+    monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_ID', emulator_keys.access_key_id)
+    monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', emulator_keys.access_key_secret)
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        monkeypatch.delenv('ALIBABA_CLOUD_ACCESS_KEY_SECRET')
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, {'instance_id': INSTANCE, 'endpoint': own_emulator.url}, scenario)
+    assert [len(events) for events in polls] == [2, 0]
+    assert "failed, tried again in 300 s: Half a key pair" in caplog.text, caplog.text
+
+
+def test_a_restarted_source_with_its_state_file_reports_only_what_changed_since(source, own_emulator, args_for, tmp_path):
+    state_file = tmp_path / 'state.json'
+
+    async def first_run(watching):
+        return [await watching.poll()]
+
+    async def restarted(watching):
+        watching.clock.now += 4 * DAY_MS  # the source was down four days: 6 days left
+        return [await watching.poll(), await watching.poll()]
+
+    args = args_for(own_emulator, state_file=str(state_file))
+    assert [kinds(events) for events in run(source, args, first_run)] == [[('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)]]
+    document = json.loads(state_file.read_text(encoding='utf-8'))
+    assert (document['source'], document['version'], document['instance_id']) == ('alibabacloud.apsaramq.mqtt_ca_certificates', 1, INSTANCE)
+    assert [kinds(events) for events in run(source, args, restarted)] == [[('ca_expiring', EXPIRING, 7)], []]
+    assert [kinds(events) for events in run(source, args, first_run)] == [[]]
+    assert list(tmp_path.iterdir()) == [state_file]  # no temporary file left beside it
+
+
+@pytest.mark.parametrize('content, message', [
+    ('{"source": "alibabacloud.apsaramq.mqtt_ca_certificates", "vers', 'cannot be read (Unterminated string'),
+    ('all:\n  hosts:\n    localhost:\n', 'cannot be read (Expecting value'),
+    ('{"hosts": ["localhost"]}', 'is not a state file of this source (version 1); it is left as it is'),
+    ('{"source": "alibabacloud.apsaramq.mqtt_ca_certificates", "version": 1, "instance_id": "post-cn-other", "state": null}',
+     'is the state of instance post-cn-other, not post-cn-emulator01: give each source its own state_file'),
+    ('{"source": "alibabacloud.apsaramq.mqtt_ca_certificates", "version": 1, "instance_id": "post-cn-emulator01", "state": {"cas": 3}}',
+     'it is not a state this source wrote (AttributeError'),
+])
+def test_a_state_file_that_is_not_one_stops_the_source_in_one_line_and_is_left_as_it_is(source, own_emulator, args_for, tmp_path, content, message):
+    state_file = tmp_path / 'state.json'
+    state_file.write_text(content, encoding='utf-8')
+    with pytest.raises(ValueError) as raised:
+        run(source, args_for(own_emulator, state_file=str(state_file)), lambda watching: watching.poll())
+    text = str(raised.value)
+    assert text.startswith('mqtt_ca_certificates: state_file %s' % state_file) and message in text and '\n' not in text, text
+    assert state_file.read_text(encoding='utf-8') == content
+    assert own_emulator.requests_log()['count'] == 0
+
+
+@pytest.mark.parametrize('where, message', [
+    ('missing/state.json', 'the directory %s does not exist'),
+    ('', 'is a directory; give the path of a file'),
+])
+def test_a_state_file_that_could_never_be_written_stops_the_source_before_the_first_poll(source, own_emulator, args_for, tmp_path, where, message):
+    path = tmp_path / where
+    with pytest.raises(ValueError) as raised:
+        run(source, args_for(own_emulator, state_file=str(path)), lambda watching: watching.poll())
+    assert str(raised.value).endswith(message % (tmp_path / 'missing') if '%s' in message else message)
+    assert own_emulator.requests_log()['count'] == 0
+
+
+def test_a_state_file_that_cannot_be_written_is_logged_and_the_source_goes_on(source, own_emulator, args_for, tmp_path, caplog):
+    state_dir = tmp_path / 'state'
+    state_dir.mkdir()
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        (state_dir / 'state.json').unlink()
+        state_dir.rmdir()  # the temporary file beside it cannot be made
+        polls.append(await watching.poll(days=4))
+        state_dir.mkdir()
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(own_emulator, state_file=str(state_dir / 'state.json')), scenario)
+    assert [kinds(events) for events in polls] == [[('ca_expired', EXPIRED, None), ('ca_expiring', EXPIRING, 30)], [('ca_expiring', EXPIRING, 7)], []]
+    lines = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(lines) == 1 and lines[0].startswith('mqtt_ca_certificates: state_file %s could not be written, tried again after the next poll: '
+                                                   % (state_dir / 'state.json'))
+    assert json.loads((state_dir / 'state.json').read_text(encoding='utf-8'))['state']['cas'][EXPIRING]['reported'] == [7, 30]
+
+
+def test_devices_registered_mid_listing_fail_no_poll_and_are_each_reported_registered_once(source, fleet, args_for, caplog):
+    spares = bulk_spares(fleet, 3)
+
+    async def scenario(watching):
+        polls = [await watching.poll()]
+        # Before page 2 is read, three devices register at the head of the listing: page 2 begins with the last three of page 1.
+        fleet.listing_hook('ListDeviceCertificate', 2, register=[spare['DeviceContent'] for spare in spares], position=0)
+        polls.append(await watching.poll())
+        polls.append(await watching.poll())
+        return polls
+
+    polls = run(source, args_for(fleet, include_device_certificates=True), scenario)
+    assert sorted(fleet.listing_hooks()['fired'][0]['registered']) == sorted(spare['DeviceSn'] for spare in spares)
+    assert 'failed' not in caplog.text
+    reported = [event for events in polls[1:] for event in device_events(events)]
+    assert sorted(reported) == sorted(('device_certificate_registered', spare['CaSn'], spare['DeviceSn']) for spare in spares)
