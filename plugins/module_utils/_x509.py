@@ -15,12 +15,14 @@ __metaclass__ = type
 
 import re
 import traceback
+import warnings
 
 try:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa, x448, x25519
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa, x448, x25519
+    from cryptography.utils import CryptographyDeprecationWarning
     from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
 except ImportError:
     HAS_CRYPTOGRAPHY = False
@@ -28,6 +30,17 @@ except ImportError:
 else:
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
+
+# DSA is on its way out of cryptography: its deprecation warning would greet every module run, and a cryptography
+# without it must not count as no cryptography. Without it, a DSA key is a key type like any other unknown one.
+dsa = None
+if HAS_CRYPTOGRAPHY:
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', CryptographyDeprecationWarning)
+        try:
+            from cryptography.hazmat.primitives.asymmetric import dsa
+        except ImportError:
+            pass
 
 _CERTIFICATE_BLOCK = re.compile(r'-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----', re.DOTALL)
 
@@ -92,13 +105,12 @@ if HAS_CRYPTOGRAPHY:
     # RFC 8032 and RFC 7748 fix those sizes, so no serialization (and its import) is needed to count them.
     _KEY_KINDS = (
         (rsa.RSAPublicKey, 'RSA', None),
-        (dsa.DSAPublicKey, 'DSA', None),
         (ec.EllipticCurvePublicKey, 'ECC', None),
         (ed25519.Ed25519PublicKey, 'Ed25519', 256),
         (ed448.Ed448PublicKey, 'Ed448', 456),
         (x25519.X25519PublicKey, 'X25519', 256),
         (x448.X448PublicKey, 'X448', 448),
-    )
+    ) + (((dsa.DSAPublicKey, 'DSA', None),) if dsa else ())
 
 
 class ParsedCertificate:
@@ -234,7 +246,7 @@ def _verify_signature(public_key, certificate):
         _verify_rsa_signature(public_key, certificate)
     elif isinstance(public_key, ec.EllipticCurvePublicKey):
         public_key.verify(signature, signed_bytes, ec.ECDSA(certificate.signature_hash_algorithm))
-    elif isinstance(public_key, dsa.DSAPublicKey):
+    elif dsa and isinstance(public_key, dsa.DSAPublicKey):
         public_key.verify(signature, signed_bytes, certificate.signature_hash_algorithm)
     else:
         raise TypeError('%s keys cannot sign certificates' % type(public_key).__name__)
