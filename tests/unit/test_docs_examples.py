@@ -453,7 +453,7 @@ def _recap(output):
 
 # --- what the run shows ---------------------------------------------------------------------------------------------
 
-def test_every_example_ran_without_failure(examples_run):
+def check_every_example_ran_without_failure(examples_run):
     recap = _recap(examples_run.playbook.stdout)
     assert examples_run.playbook.returncode == 0, examples_run.output
     assert sorted(recap) == ['device-01', 'device-02', 'device-11', 'device-21', 'localhost'], examples_run.output
@@ -462,7 +462,7 @@ def test_every_example_ran_without_failure(examples_run):
     assert set(examples_run.targets) == {SERVICE_HOST + ':443'}
 
 
-def test_the_quick_start_writes_each_ca_on_a_fresh_host_without_printing_it(examples_run):
+def check_the_quick_start_writes_each_ca_on_a_fresh_host_without_printing_it(examples_run):
     for device in ('device-01', 'device-02'):
         written = examples_run.work_dir / 'devices' / device / 'ca' / ('%s.pem' % FLEET_CA_SN)
         assert written.read_text(encoding='ascii') == served_pem(FLEET_CA_SN)
@@ -470,7 +470,7 @@ def test_the_quick_start_writes_each_ca_on_a_fresh_host_without_printing_it(exam
     assert 'TASK [Write each CA\'s PEM]' in quick_start and 'BEGIN CERTIFICATE' not in quick_start, quick_start
 
 
-def test_the_fleet_examples_write_every_ca_named(examples_run):
+def check_the_fleet_examples_write_every_ca_named(examples_run):
     for device in ('device-01', 'device-02', 'device-11'):
         for sn in (FLEET_CA_SN, SECOND_CA_SN):
             assert (examples_run.work_dir / 'devices' / device / 'ca' / ('%s.pem' % sn)).read_text(encoding='ascii') == served_pem(sn)
@@ -478,14 +478,14 @@ def test_the_fleet_examples_write_every_ca_named(examples_run):
     assert 'TASK [Write each CA]' in by_hand and 'BEGIN CERTIFICATE' not in by_hand, by_hand
 
 
-def test_the_gate_refuses_a_ca_without_a_verification_certificate_with_its_message(examples_run):
+def check_the_gate_refuses_a_ca_without_a_verification_certificate_with_its_message(examples_run):
     failure = json.loads((examples_run.work_dir / 'gate-unproven.json').read_text(encoding='utf-8'))
     messages = [result.get('msg') for result in failure['results'] if result.get('failed')]
     assert len(messages) == 1, failure
     assert re.match(r'CA %s \(fleet-unproven\) is active, 7[23]\d days left, registration unproven$' % UNPROVEN_CA_SN, messages[0]), failure
 
 
-def test_the_openssl_commands_make_an_encrypted_ca_key_and_its_certificate_unattended(examples_run):
+def check_the_openssl_commands_make_an_encrypted_ca_key_and_its_certificate_unattended(examples_run):
     pki = examples_run.work_dir / 'pki'
     assert pki.stat().st_mode & 0o077 == 0
     assert (pki / 'fleet-2027.key').read_text(encoding='ascii').startswith('-----BEGIN ENCRYPTED PRIVATE KEY-----')
@@ -494,13 +494,24 @@ def test_the_openssl_commands_make_an_encrypted_ca_key_and_its_certificate_unatt
     assert certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == 'Example Fleet CA 2027'
 
 
-def test_the_lifecycle_examples_register_lock_out_and_delete_the_ca(examples_run):
+def check_the_lifecycle_examples_register_lock_out_and_delete_the_ca(examples_run):
     writes = [(action, status) for action, status in examples_run.actions() if action in WRITES]
     assert writes == [('RegisterCaCertificate', 200), ('InactivateCaCertificate', 200), ('DeleteCaCertificate', 200),
                       ('ActiveDeviceCertificate', 200)], examples_run.output
     assert re.search(r'"msg": "[0-9a-f]+ expires \d{4}-\d\d-\d\dT', examples_run.playbook.stdout), examples_run.output
 
 
-def test_the_rollback_lets_the_device_in_again(examples_run):
+def check_the_rollback_lets_the_device_in_again(examples_run):
     recap_output = examples_run.playbook.stdout
     assert re.search(r'TASK \[Let the devices that still need it in again\][^\n]*\nchanged: \[localhost\]', recap_output), recap_output
+
+
+def test_the_examples_run_as_written(examples_run):
+    """One test for the one run: under pytest-xdist, tests of their own could each start the run on another worker."""
+    check_every_example_ran_without_failure(examples_run)
+    check_the_quick_start_writes_each_ca_on_a_fresh_host_without_printing_it(examples_run)
+    check_the_fleet_examples_write_every_ca_named(examples_run)
+    check_the_gate_refuses_a_ca_without_a_verification_certificate_with_its_message(examples_run)
+    check_the_openssl_commands_make_an_encrypted_ca_key_and_its_certificate_unattended(examples_run)
+    check_the_lifecycle_examples_register_lock_out_and_delete_the_ca(examples_run)
+    check_the_rollback_lets_the_device_in_again(examples_run)
