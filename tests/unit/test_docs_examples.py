@@ -367,57 +367,6 @@ def _environment(hermetic_environment, proxy_url, ca_file):
     return environ
 
 
-class ExamplesRun:
-    """What the run left: the emulator, the proxy's targets, the work directory, and each step's output."""
-
-    def __init__(self, emulator, targets, work_dir, openssl, playbook):
-        self.emulator, self.targets, self.work_dir, self.openssl, self.playbook = emulator, targets, work_dir, openssl, playbook
-
-    @property
-    def output(self):
-        return self.playbook.stdout + self.playbook.stderr
-
-    def play_output(self, play_name):
-        """What the play of that name printed, up to the next play."""
-        start = self.playbook.stdout.index('PLAY [%s]' % play_name)
-        end = self.playbook.stdout.find('\nPLAY ', start + 1)
-        return self.playbook.stdout[start:end if end >= 0 else None]
-
-    def actions(self):
-        return self.emulator.actions()
-
-
-@pytest.fixture(scope='module')
-def examples_run(emulator_command, hermetic_environment, tmp_path_factory):
-    blocks = blocks_to_run()
-    openssl = shutil.which('openssl')
-    if not openssl:
-        pytest.fail('the examples need openssl (docs/ca-lifecycle.md): install it (tests/tooling/ensure-openssl.sh does, as root '
-                    'on Debian or Ubuntu; make units runs it)', pytrace=False)
-    work_dir = tmp_path_factory.mktemp('docs-examples')
-    emulator = ExamplesEmulator(list(emulator_command), tmp_path_factory.mktemp('docs-examples-emulator'))
-    ca_file, tls = _tls_files(work_dir)
-    proxy = ThreadingHTTPServer(('127.0.0.1', 0), _ServiceProxy)
-    proxy.daemon_threads, proxy.targets, proxy.tls, proxy.upstream = True, [], tls, ('127.0.0.1', emulator.port)
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
-    try:
-        environ = _environment(hermetic_environment, 'http://127.0.0.1:%d' % proxy.server_address[1], ca_file)
-        # Nobody at the keyboard: a prompt fails at once.
-        openssl_run = subprocess.run(['bash', '-euo', 'pipefail', '-c', blocks['openssl-ca'].text], cwd=str(work_dir), env=environ,
-                                     stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS, check=False)
-        if openssl_run.returncode != 0:
-            pytest.fail('%s did not run: %s%s' % (blocks['openssl-ca'].where, openssl_run.stdout, openssl_run.stderr), pytrace=False)
-        (work_dir / 'inventory.yml').write_text(yaml.safe_dump(_inventory(work_dir)), encoding='utf-8')
-        _site(work_dir, blocks)
-        playbook = subprocess.run([str(ANSIBLE_PLAYBOOK), '-i', 'inventory.yml', 'site.yml'], cwd=str(work_dir), env=environ,
-                                  stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS, check=False)
-        yield ExamplesRun(emulator, proxy.targets, work_dir, openssl_run, playbook)
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
-        emulator.stop()
-
-
 class ExamplesEmulator:
     """The emulator of this file's tests, on FLEET_FIXTURES: where it listens, and its request log."""
 
@@ -445,6 +394,56 @@ class ExamplesEmulator:
         self.process.stdout.close()
 
 
+class ExamplesRun:
+    """What the run left: the emulator, the proxy's targets, the work directory, and ansible-playbook's run."""
+
+    def __init__(self, emulator, targets, work_dir, playbook):
+        self.emulator, self.targets, self.work_dir, self.playbook = emulator, targets, work_dir, playbook
+
+    @property
+    def output(self):
+        return self.playbook.stdout + self.playbook.stderr
+
+    def play_output(self, play_name):
+        """What the play of that name printed, up to the next play."""
+        start = self.playbook.stdout.index('PLAY [%s]' % play_name)
+        end = self.playbook.stdout.find('\nPLAY ', start + 1)
+        return self.playbook.stdout[start:end if end >= 0 else None]
+
+    def actions(self):
+        return self.emulator.actions()
+
+
+@pytest.fixture(scope='module')
+def examples_run(emulator_command, hermetic_environment, tmp_path_factory):
+    blocks = blocks_to_run()
+    if not shutil.which('openssl'):
+        pytest.fail('the examples need openssl (docs/ca-lifecycle.md): install it (tests/tooling/ensure-openssl.sh does, as root '
+                    'on Debian or Ubuntu; make units runs it)', pytrace=False)
+    work_dir = tmp_path_factory.mktemp('docs-examples')
+    ca_file, tls = _tls_files(work_dir)
+    emulator = ExamplesEmulator(list(emulator_command), tmp_path_factory.mktemp('docs-examples-emulator'))
+    proxy = ThreadingHTTPServer(('127.0.0.1', 0), _ServiceProxy)
+    proxy.daemon_threads, proxy.targets, proxy.tls, proxy.upstream = True, [], tls, ('127.0.0.1', emulator.port)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        environ = _environment(hermetic_environment, 'http://127.0.0.1:%d' % proxy.server_address[1], ca_file)
+        # Nobody at the keyboard: a prompt fails at once.
+        openssl_run = subprocess.run(['bash', '-euo', 'pipefail', '-c', blocks['openssl-ca'].text], cwd=str(work_dir), env=environ,
+                                     stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS, check=False)
+        if openssl_run.returncode != 0:
+            pytest.fail('%s did not run: %s%s' % (blocks['openssl-ca'].where, openssl_run.stdout, openssl_run.stderr), pytrace=False)
+        (work_dir / 'inventory.yml').write_text(yaml.safe_dump(_inventory(work_dir)), encoding='utf-8')
+        _site(work_dir, blocks)
+        playbook = subprocess.run([str(ANSIBLE_PLAYBOOK), '-i', 'inventory.yml', 'site.yml'], cwd=str(work_dir), env=environ,
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS, check=False)
+        yield ExamplesRun(emulator, proxy.targets, work_dir, playbook)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        emulator.stop()
+
+
 def _recap(output):
     """host -> {'ok': N, 'changed': N, 'failed': N, ...} from the PLAY RECAP."""
     return dict((host, dict((key, int(value)) for key, value in re.findall(r'(\w+)=(\d+)', counts)))
@@ -458,6 +457,7 @@ def check_every_example_ran_without_failure(examples_run):
     assert examples_run.playbook.returncode == 0, examples_run.output
     assert sorted(recap) == ['device-01', 'device-02', 'device-11', 'device-21', 'localhost'], examples_run.output
     assert all(counts['failed'] == 0 for counts in recap.values()), examples_run.output
+    assert 'emulator-access-key-secret' not in examples_run.output
     # The region the examples name picked the endpoint; the proxy stood in for it.
     assert set(examples_run.targets) == {SERVICE_HOST + ':443'}
 
