@@ -31,17 +31,21 @@ else:
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
 
-# DSA is on its way out of cryptography: its deprecation warning would greet every module run, and a cryptography
-# without it must not count as no cryptography. Without it, a DSA key is a key type like any other unknown one.
-dsa = None
-if HAS_CRYPTOGRAPHY:
+
+def _dsa_public_key_class():
+    """cryptography's DSA public key class, or None. DSA is on its way out of cryptography: 51 warns at each read of a
+    name of its dsa module, which would greet every module run, and one without it must not count as no cryptography
+    (a DSA key is then of an unknown kind). So the class is read here, once, with the deprecation warning silenced."""
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', CryptographyDeprecationWarning)
         try:
-            from cryptography.hazmat.primitives.asymmetric import dsa
+            from cryptography.hazmat.primitives.asymmetric.dsa import DSAPublicKey
         except ImportError:
-            pass
+            return None
+    return DSAPublicKey
 
+
+_DSA_PUBLIC_KEY = _dsa_public_key_class() if HAS_CRYPTOGRAPHY else None
 _CERTIFICATE_BLOCK = re.compile(r'-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----', re.DOTALL)
 
 # OpenSSL long names, the ones community.crypto.x509_certificate_info reports; any other OID is shown dotted.
@@ -110,7 +114,7 @@ if HAS_CRYPTOGRAPHY:
         (ed448.Ed448PublicKey, 'Ed448', 456),
         (x25519.X25519PublicKey, 'X25519', 256),
         (x448.X448PublicKey, 'X448', 448),
-    ) + (((dsa.DSAPublicKey, 'DSA', None),) if dsa else ())
+    ) + (((_DSA_PUBLIC_KEY, 'DSA', None),) if _DSA_PUBLIC_KEY else ())
 
 
 class ParsedCertificate:
@@ -246,7 +250,7 @@ def _verify_signature(public_key, certificate):
         _verify_rsa_signature(public_key, certificate)
     elif isinstance(public_key, ec.EllipticCurvePublicKey):
         public_key.verify(signature, signed_bytes, ec.ECDSA(certificate.signature_hash_algorithm))
-    elif dsa and isinstance(public_key, dsa.DSAPublicKey):
+    elif _DSA_PUBLIC_KEY is not None and isinstance(public_key, _DSA_PUBLIC_KEY):
         public_key.verify(signature, signed_bytes, certificate.signature_hash_algorithm)
     else:
         raise TypeError('%s keys cannot sign certificates' % type(public_key).__name__)

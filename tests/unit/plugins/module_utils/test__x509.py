@@ -14,6 +14,7 @@ import importlib.abc
 import importlib.util
 import re
 import sys
+import types
 import warnings
 
 import pytest
@@ -192,10 +193,21 @@ def test_import_without_cryptography_keeps_the_traceback(load_without_cryptograp
 
 
 DSA_MODULE = dsa.__name__
+DSA_DEPRECATION = 'DSA is deprecated and support will be removed in a future release.'
+
+
+class DeprecatedDsaModule(types.ModuleType):
+    """cryptography 51's dsa module: reading any of its public names warns."""
+
+    def __getattribute__(self, name):
+        if not name.startswith('_'):
+            warnings.warn(DSA_DEPRECATION, CryptographyDeprecationWarning, stacklevel=2)
+        return super().__getattribute__(name)
 
 
 class DeprecatedDsaFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Imports cryptography's dsa module as a cryptography that deprecates DSA would: with a CryptographyDeprecationWarning."""
+    """Imports cryptography's dsa module as a cryptography that deprecates DSA does: warning when imported, and when
+    any of its names is read."""
 
     def __init__(self):
         self.imported = False
@@ -208,8 +220,9 @@ class DeprecatedDsaFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         self.imported = True
-        warnings.warn('DSA is deprecated and will be removed', CryptographyDeprecationWarning)
+        warnings.warn(DSA_DEPRECATION, CryptographyDeprecationWarning)
         module.__dict__.update((name, value) for name, value in vars(dsa).items() if not name.startswith('__'))
+        module.__class__ = DeprecatedDsaModule
 
 
 def load_x509_copy(name):
@@ -219,7 +232,7 @@ def load_x509_copy(name):
     return loaded
 
 
-def test_import_with_a_cryptography_that_deprecates_dsa_warns_nothing(monkeypatch, pki):
+def test_a_cryptography_that_deprecates_dsa_warns_neither_at_import_nor_at_use(monkeypatch, pki):
     finder = DeprecatedDsaFinder()
     monkeypatch.delitem(sys.modules, DSA_MODULE)
     monkeypatch.delattr(asymmetric, 'dsa')
@@ -227,9 +240,12 @@ def test_import_with_a_cryptography_that_deprecates_dsa_warns_nothing(monkeypatc
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         module = load_x509_copy('x509_deprecated_dsa')
+        dsa_facts = module.describe_bundle(pki.pem(pki.cas['dsa']))[1]
+        ec_facts = module.describe_bundle(pki.pem(pki.cas['ec']))[1]
     assert finder.imported and [str(warning.message) for warning in caught] == []
     assert module.HAS_CRYPTOGRAPHY is True
-    assert module.describe_bundle(pki.pem(pki.cas['dsa']))[1]['public_key_type'] == 'DSA'
+    assert (dsa_facts['public_key_type'], dsa_facts['public_key_size'], dsa_facts['self_signed']) == ('DSA', 2048, True)
+    assert (ec_facts['public_key_type'], ec_facts['self_signed']) == ('ECC', True)
 
 
 def test_import_with_a_cryptography_without_dsa_parses_the_other_kinds(monkeypatch, pki):
