@@ -18,14 +18,14 @@ SANITY_TARGETS := $(addprefix sanity-,$(SANITY_CORES))
 GATES := $(TOOLING)/collection-gates.sh $(CORE_NEWEST) $(PYTHON)
 
 .PHONY: demo test units sanity integration molecule shellcheck $(SANITY_TARGETS) \
-	java collection-gates check-matrix support-matrix release-check docs changelog bench bench-fleet
+	java openssl collection-gates check-matrix support-matrix release-check docs changelog bench bench-fleet
 
 demo:
 	$(TOOLING)/demo.sh $(CORE_NEWEST) $(PYTHON)
 
 test: units sanity integration molecule collection-gates check-matrix
 
-units: java
+units: java openssl
 	$(TOOLING)/pytest.sh $(CORE_NEWEST) $(PYTHON) -- tests/unit -q -p no:cacheprovider
 
 sanity: $(SANITY_TARGETS)
@@ -36,6 +36,10 @@ shellcheck:
 # ansible-rulebook, which the event source's end-to-end unit test runs, needs Java 17+: installed when missing.
 java:
 	$(TOOLING)/ensure-java.sh
+
+# The test of the docs' examples runs the openssl commands of docs/ca-lifecycle.md: installed when missing.
+openssl:
+	$(TOOLING)/ensure-openssl.sh
 
 # One run per ansible-core covers all its module Pythons: compile and import run on each
 # --target-python (a missing interpreter is an error, not a skip), the other tests once.

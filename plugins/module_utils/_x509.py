@@ -15,12 +15,14 @@ __metaclass__ = type
 
 import re
 import traceback
+import warnings
 
 try:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa, x448, x25519
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa, x448, x25519
+    from cryptography.utils import CryptographyDeprecationWarning
     from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
 except ImportError:
     HAS_CRYPTOGRAPHY = False
@@ -29,6 +31,21 @@ else:
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
 
+
+def _dsa_public_key_class():
+    """cryptography's DSA public key class, or None. DSA is on its way out of cryptography: 51 warns at each read of a
+    name of its dsa module, which would greet every module run, and one without it must not count as no cryptography
+    (a DSA key is then of an unknown kind). So the class is read here, once, with the deprecation warning silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', CryptographyDeprecationWarning)
+        try:
+            from cryptography.hazmat.primitives.asymmetric.dsa import DSAPublicKey
+        except ImportError:
+            return None
+    return DSAPublicKey
+
+
+_DSA_PUBLIC_KEY = _dsa_public_key_class() if HAS_CRYPTOGRAPHY else None
 _CERTIFICATE_BLOCK = re.compile(r'-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----', re.DOTALL)
 
 # OpenSSL long names, the ones community.crypto.x509_certificate_info reports; any other OID is shown dotted.
@@ -92,13 +109,12 @@ if HAS_CRYPTOGRAPHY:
     # RFC 8032 and RFC 7748 fix those sizes, so no serialization (and its import) is needed to count them.
     _KEY_KINDS = (
         (rsa.RSAPublicKey, 'RSA', None),
-        (dsa.DSAPublicKey, 'DSA', None),
         (ec.EllipticCurvePublicKey, 'ECC', None),
         (ed25519.Ed25519PublicKey, 'Ed25519', 256),
         (ed448.Ed448PublicKey, 'Ed448', 456),
         (x25519.X25519PublicKey, 'X25519', 256),
         (x448.X448PublicKey, 'X448', 448),
-    )
+    ) + (((_DSA_PUBLIC_KEY, 'DSA', None),) if _DSA_PUBLIC_KEY else ())
 
 
 class ParsedCertificate:
@@ -234,7 +250,7 @@ def _verify_signature(public_key, certificate):
         _verify_rsa_signature(public_key, certificate)
     elif isinstance(public_key, ec.EllipticCurvePublicKey):
         public_key.verify(signature, signed_bytes, ec.ECDSA(certificate.signature_hash_algorithm))
-    elif isinstance(public_key, dsa.DSAPublicKey):
+    elif _DSA_PUBLIC_KEY is not None and isinstance(public_key, _DSA_PUBLIC_KEY):
         public_key.verify(signature, signed_bytes, certificate.signature_hash_algorithm)
     else:
         raise TypeError('%s keys cannot sign certificates' % type(public_key).__name__)

@@ -10,12 +10,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import importlib.abc
+import importlib.util
 import re
+import sys
+import types
+import warnings
 
 import pytest
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import asymmetric
+from cryptography.hazmat.primitives.asymmetric import dsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils import _x509
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._x509 import (
@@ -182,3 +190,70 @@ def test_import_without_cryptography_keeps_the_traceback(load_without_cryptograp
     module = load_without_cryptography(_x509, 'x509_without_cryptography')
     assert module.HAS_CRYPTOGRAPHY is False
     assert module.CRYPTOGRAPHY_IMPORT_ERROR.startswith('Traceback') and 'cryptography' in module.CRYPTOGRAPHY_IMPORT_ERROR
+
+
+DSA_MODULE = dsa.__name__
+DSA_DEPRECATION = 'DSA is deprecated and support will be removed in a future release.'
+
+
+class DeprecatedDsaModule(types.ModuleType):
+    """cryptography 51's dsa module: reading any of its public names warns."""
+
+    def __getattribute__(self, name):
+        if not name.startswith('_'):
+            warnings.warn(DSA_DEPRECATION, CryptographyDeprecationWarning, stacklevel=2)
+        return super().__getattribute__(name)
+
+
+class DeprecatedDsaFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports cryptography's dsa module as a cryptography that deprecates DSA does: warning when imported, and when
+    any of its names is read."""
+
+    def __init__(self):
+        self.imported = False
+
+    def find_spec(self, fullname, path=None, target=None):
+        return importlib.util.spec_from_loader(fullname, self) if fullname == DSA_MODULE else None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        self.imported = True
+        warnings.warn(DSA_DEPRECATION, CryptographyDeprecationWarning)
+        module.__dict__.update((name, value) for name, value in vars(dsa).items() if not name.startswith('__'))
+        module.__class__ = DeprecatedDsaModule
+
+
+def load_x509_copy(name):
+    spec = importlib.util.spec_from_file_location(name, _x509.__file__)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+def test_a_cryptography_that_deprecates_dsa_warns_neither_at_import_nor_at_use(monkeypatch, pki):
+    finder = DeprecatedDsaFinder()
+    monkeypatch.delitem(sys.modules, DSA_MODULE)
+    monkeypatch.delattr(asymmetric, 'dsa')
+    monkeypatch.setattr(sys, 'meta_path', [finder] + sys.meta_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        module = load_x509_copy('x509_deprecated_dsa')
+        dsa_facts = module.describe_bundle(pki.pem(pki.cas['dsa']))[1]
+        ec_facts = module.describe_bundle(pki.pem(pki.cas['ec']))[1]
+    assert finder.imported and [str(warning.message) for warning in caught] == []
+    assert module.HAS_CRYPTOGRAPHY is True
+    assert (dsa_facts['public_key_type'], dsa_facts['public_key_size'], dsa_facts['self_signed']) == ('DSA', 2048, True)
+    assert (ec_facts['public_key_type'], ec_facts['self_signed']) == ('ECC', True)
+
+
+def test_import_with_a_cryptography_without_dsa_parses_the_other_kinds(monkeypatch, pki):
+    monkeypatch.setitem(sys.modules, DSA_MODULE, None)
+    monkeypatch.delattr(asymmetric, 'dsa')
+    module = load_x509_copy('x509_without_dsa')
+    assert (module.HAS_CRYPTOGRAPHY, module.CRYPTOGRAPHY_IMPORT_ERROR) == (True, None)
+    facts = module.describe_bundle(pki.pem(pki.cas['ec']))[1]
+    assert (facts['public_key_type'], facts['self_signed']) == ('ECC', True)
+    # A DSA key is then a kind it does not know: named, never a crash.
+    assert module.describe_bundle(pki.pem(pki.cas['dsa']))[1]['public_key_type'] == 'unknown (%s)' % type(pki.cas['dsa'].public_key()).__name__
