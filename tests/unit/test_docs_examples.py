@@ -9,8 +9,9 @@ Every ```yaml and ```console block of those pages carries a marker on the line b
 - ``<!-- example: run NAME -->``: run here, as written (RUNS says how: a playbook as it is, a task list as the tasks of
   a play of this test, console commands by bash); a NAME that this test does not know, or one it expects and does not
   find, fails;
-- ``<!-- example: excerpt of PATH -->``: tasks copied from the playbook PATH (relative to the page), which something
-  else runs (docs/examples/ca-rotation.yml: the Molecule scenario ca_rotation); each must be a task of PATH, as it is;
+- ``<!-- example: excerpt of PATH -->``: tasks copied from the playbook PATH (relative to the page), or sources and rules
+  from the rulebook PATH, which something else runs (docs/examples/ca-rotation.yml: the Molecule scenario ca_rotation;
+  docs/examples/rulebooks/ca-watch.yml: test_mqtt_ca_certificates_rulebook.py); each must be in PATH, as it is;
 - ``<!-- example: not run: REASON -->``.
 
 A block without a marker fails. Only the environment differs from what a user has: the keys come from
@@ -54,10 +55,6 @@ from ansible_collections.alibabacloud.apsaramq.plugins.modules import mqtt_ca_ce
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PAGES = [ROOT / 'README.md'] + sorted((ROOT / 'docs').glob('*.md'))
-# Pages whose examples are not checked here yet, and why.
-UNCHECKED_PAGES = {
-    'docs/event-driven.md': 'its rulebook and playbooks run in tests/unit/extensions/eda/ (issue 20, item 11 ships them whole)',
-}
 EXAMPLE_LANGUAGES = ('yaml', 'yml', 'console', 'sh', 'shell', 'bash')
 FENCE = re.compile(r'^( *)```(\S*)\s*$')
 MARKER = re.compile(r'^\s*<!-- example: (run (?P<name>[\w-]+)|excerpt of (?P<excerpt>\S+)|not run: (?P<reason>\S.*\S)) -->\s*$')
@@ -125,8 +122,7 @@ def page_blocks(path):
 
 
 def example_blocks():
-    return [block for path in PAGES if path.relative_to(ROOT).as_posix() not in UNCHECKED_PAGES
-            for block in page_blocks(path) if block.language in EXAMPLE_LANGUAGES]
+    return [block for path in PAGES for block in page_blocks(path) if block.language in EXAMPLE_LANGUAGES]
 
 
 def blocks_to_run():
@@ -155,17 +151,14 @@ def test_the_examples_marked_to_run_are_those_this_test_runs():
     blocks_to_run()
 
 
-def test_the_pages_left_out_exist():
-    assert all((ROOT / page).is_file() for page in UNCHECKED_PAGES)
-
-
 def _tasks_of(node):
-    """Every task of a playbook's plays, blocks included, as parsed."""
+    """Every task of a playbook's plays, blocks included, as parsed; of a rulebook, every source and rule."""
     if isinstance(node, list):
         return [task for item in node for task in _tasks_of(item)]
     if not isinstance(node, dict):
         return []
-    inner = [task for key in ('tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always') for task in _tasks_of(node.get(key))]
+    inner = [task for key in ('tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always', 'sources', 'rules')
+             for task in _tasks_of(node.get(key))]
     return inner + ([node] if 'hosts' not in node and 'import_playbook' not in node else [])
 
 
@@ -175,7 +168,7 @@ def test_every_excerpt_is_a_task_of_its_playbook_as_it_is():
     for block in excerpts:
         playbook = (ROOT / block.page).parent / block.marker.group('excerpt')
         tasks = _tasks_of(yaml.safe_load(playbook.read_text(encoding='utf-8')))
-        for task in yaml.safe_load(block.text):
+        for task in _tasks_of(yaml.safe_load(block.text)):
             assert task in tasks, '%s: the task %r is not in %s as written there' % (block.where, task.get('name'), playbook)
 
 
