@@ -189,8 +189,8 @@ async def watch(queue, args, clock=None, environ=None):
                 try:
                     await loop.run_in_executor(executor, save_state, ca_watch, state_file)
                 except OSError as exc:
-                    logger.warning('%s: state_file %s could not be written, tried again after the next poll: %s'
-                                   % (SOURCE, state_file, one_line(exc.strerror or str(exc))))
+                    logger.warning('%s: state_file %s could not be written, tried again after the next poll: %s',
+                                   SOURCE, state_file, one_line(exc.strerror or str(exc)))
             await clock.sleep(options['interval'])
     finally:
         executor.shutdown(wait=False, cancel_futures=True)

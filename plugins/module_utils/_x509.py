@@ -32,8 +32,8 @@ else:
     CRYPTOGRAPHY_IMPORT_ERROR = None
 
 
-def _dsa_public_key_class():
-    """cryptography's DSA public key class, or None. DSA is on its way out of cryptography: 51 warns at each read of a
+def _dsa_public_key_classes():
+    """cryptography's DSA public key class in a tuple, or an empty one. DSA is on its way out of cryptography: 51 warns at each read of a
     name of its dsa module, which would greet every module run, and one without it must not count as no cryptography
     (a DSA key is then of an unknown kind). So the class is read here, once, with the deprecation warning silenced."""
     with warnings.catch_warnings():
@@ -41,11 +41,11 @@ def _dsa_public_key_class():
         try:
             from cryptography.hazmat.primitives.asymmetric.dsa import DSAPublicKey
         except ImportError:
-            return None
-    return DSAPublicKey
+            return ()
+    return (DSAPublicKey,)
 
 
-_DSA_PUBLIC_KEY = _dsa_public_key_class() if HAS_CRYPTOGRAPHY else None
+_DSA_PUBLIC_KEYS = _dsa_public_key_classes() if HAS_CRYPTOGRAPHY else ()
 _CERTIFICATE_BLOCK = re.compile(r'-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----', re.DOTALL)
 
 # OpenSSL long names, the ones community.crypto.x509_certificate_info reports; any other OID is shown dotted.
@@ -114,7 +114,7 @@ if HAS_CRYPTOGRAPHY:
         (ed448.Ed448PublicKey, 'Ed448', 456),
         (x25519.X25519PublicKey, 'X25519', 256),
         (x448.X448PublicKey, 'X448', 448),
-    ) + (((_DSA_PUBLIC_KEY, 'DSA', None),) if _DSA_PUBLIC_KEY else ())
+    ) + tuple((key_class, 'DSA', None) for key_class in _DSA_PUBLIC_KEYS)
 
 
 class ParsedCertificate:
@@ -250,7 +250,7 @@ def _verify_signature(public_key, certificate):
         _verify_rsa_signature(public_key, certificate)
     elif isinstance(public_key, ec.EllipticCurvePublicKey):
         public_key.verify(signature, signed_bytes, ec.ECDSA(certificate.signature_hash_algorithm))
-    elif _DSA_PUBLIC_KEY is not None and isinstance(public_key, _DSA_PUBLIC_KEY):
+    elif isinstance(public_key, _DSA_PUBLIC_KEYS):
         public_key.verify(signature, signed_bytes, certificate.signature_hash_algorithm)
     else:
         raise TypeError('%s keys cannot sign certificates' % type(public_key).__name__)

@@ -126,7 +126,7 @@ def test_a_device_filtered_out_is_never_parsed(one_unreadable_inactive_device, a
     assert '00dec1ce0100000001' in [facts['device_sn'] for facts in certificates] and warnings == []
     certificates, warnings = device_certificate_facts(client, INSTANCE, ca_sn, sns, now_ms(), max_concurrency=4)
     assert [facts['x509'] for facts in certificates if facts['device_sn'] == '00dec1ce0100000002'] == [None]
-    assert [warning.split(':')[0] for warning in warnings] == ['Device certificate 00dec1ce0100000002']
+    assert [warning.split(':', maxsplit=1)[0] for warning in warnings] == ['Device certificate 00dec1ce0100000002']
 
 
 @pytest.mark.parametrize('max_concurrency', [1, 4])

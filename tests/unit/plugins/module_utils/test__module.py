@@ -146,7 +146,7 @@ def _private_key_pem(encryption=serialization.NoEncryption(), private_format=ser
 
 
 @pytest.mark.parametrize('pasted', [
-    lambda: _private_key_pem(),
+    _private_key_pem,
     lambda: _private_key_pem(serialization.BestAvailableEncryption(b'a passphrase')),
     lambda: _private_key_pem(private_format=serialization.PrivateFormat.TraditionalOpenSSL),
     lambda: 'my key, from the vault:\n' + _private_key_pem()[:150],  # cut short: no END line
