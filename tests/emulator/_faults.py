@@ -203,8 +203,9 @@ def check_rate(value):
     """max_requests_per_second: a whole number from 1, or None (or 0) for no limit."""
     if value is None:
         return None
-    number = check_count(value, 'max_requests_per_second')
-    return number or None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FaultSpecError(f'max_requests_per_second must be a whole number, got {value!r}')
+    return check_count(value, 'max_requests_per_second') or None
 
 
 def error_fault(kind):
