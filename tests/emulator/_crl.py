@@ -17,7 +17,7 @@ from _ca_keys import derived_key, holds_key_of
 from _certificates import CertificateAuthority
 from _default_fixtures import DEFAULT_CAS
 from _errors import ApiError
-from _fixtures import UTC_TEXT
+from _fixtures import HEX_SN, UTC_TEXT
 
 PATH_PREFIX = '/_emulator/crl/'
 CONTENT_TYPES = {'pem': 'application/x-pem-file', 'der': 'application/pkix-crl'}
@@ -139,4 +139,8 @@ def _devices_to_revoke(body, emulator, instance_id, ca_sn):
     if unknown:
         raise ApiError('ParameterFieldCheckFailed', f'CRL: CA {ca_sn} of instance {instance_id} has no device certificate {unknown[0]}; '
                                                     'nothing was revoked.')
+    not_serials = [sn for sn in spec['revoke'] if HEX_SN.fullmatch(sn) is None]
+    if not_serials:
+        raise ApiError('ParameterFieldCheckFailed', f'CRL: device certificate {not_serials[0]}: its SN is no serial number in hex, '
+                                                    'which a CRL lists; nothing was revoked.')
     return spec['revoke']

@@ -174,3 +174,12 @@ def test_a_fixture_file_with_a_bad_revoked_at_stops_the_start_in_one_line(emulat
     assert finished.returncode == 2
     assert finished.stderr.splitlines() == [
         f'onsmqtt_emulator: error: {path}: instance {INSTANCE}: device certificate 00dec1ce0100000001: "revoked_at" must be YYYY-MM-DDThh:mm:ssZ']
+
+
+def test_revoking_a_device_whose_sn_is_no_hex_serial_is_refused(start_emulator, emulator):
+    fixtures = copy.deepcopy(emulator.fixtures)
+    fixtures['instances'][INSTANCE]['device_certificates'][0]['data']['DeviceSn'] = 'device-one'
+    server = start_emulator(fixtures=fixtures)
+    assert_error(post(server, f'/_emulator/crl/{CA_RSA}', {'revoke': ['device-one']}), 400, 'ParameterFieldCheckFailed',
+                 'device certificate device-one: its SN is no serial number in hex, which a CRL lists; nothing was revoked.')
+    assert [entry.serial_number for entry in server.crl(CA_RSA)] == [int('00dec1ce0100000002', 16)]
