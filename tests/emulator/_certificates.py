@@ -6,9 +6,9 @@ import hashlib
 import ipaddress
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 ORGANIZATION = 'ApsaraMQ for MQTT emulator'
@@ -16,6 +16,9 @@ KEY_GENERATORS = {
     'rsa': lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
     'ec': lambda: ec.generate_private_key(ec.SECP256R1()),
 }
+# DER of the AlgorithmIdentifier OIDs sha256WithRSAEncryption and sha1WithRSAEncryption: the same length.
+SHA256_WITH_RSA_OID = bytes.fromhex('06092a864886f70d01010b')
+SHA1_WITH_RSA_OID = bytes.fromhex('06092a864886f70d010105')
 # Leaf keys are never used for anything but holding a public key: the fastest kind will do.
 LEAF_KEY_TYPE = 'ec'
 
@@ -57,10 +60,18 @@ def is_ca(certificate):
 
 
 def issued_by(certificate, issuer):
-    """Whether `issuer` signed `certificate` (issuer name and signature)."""
+    """Whether `issuer` signed `certificate` (issuer name and signature; by hand, since verify_directly_issued_by refuses SHA-1)."""
+    if certificate.issuer != issuer.subject:
+        return False
+    public_key = issuer.public_key()
     try:
-        certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
+        if isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(certificate.signature, certificate.tbs_certificate_bytes, padding.PKCS1v15(), certificate.signature_hash_algorithm)
+        elif isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(certificate.signature, certificate.tbs_certificate_bytes, ec.ECDSA(certificate.signature_hash_algorithm))
+        else:
+            certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
         return False
     return True
 
@@ -107,13 +118,13 @@ class CertificateAuthority:
         self.private_key = private_key
 
     @classmethod
-    def self_signed(cls, common_name, key_type, validity, serial_number=None):
-        private_key = KEY_GENERATORS[key_type]()
+    def self_signed(cls, common_name, key_type, validity, serial_number=None, private_key=None):
+        private_key = private_key or KEY_GENERATORS[key_type]()
         subject = _name(common_name)
         return cls(_build(subject, private_key.public_key(), subject, private_key, validity, serial_number, is_ca=True), private_key)
 
-    def issue_ca(self, common_name, key_type, validity, serial_number=None):
-        private_key = KEY_GENERATORS[key_type]()
+    def issue_ca(self, common_name, key_type, validity, serial_number=None, private_key=None):
+        private_key = private_key or KEY_GENERATORS[key_type]()
         certificate = _build(
             _name(common_name), private_key.public_key(), self.certificate.subject, self.private_key, validity, serial_number, is_ca=True, ca_path_length=0,
         )
@@ -122,11 +133,42 @@ class CertificateAuthority:
     def issue_leaf(self, common_name, validity, extensions=(), serial_number=None, public_key=None):
         """An end-entity certificate; returns (certificate, its private key), the key None when `public_key` is given.
 
-        Reusing one public key for many certificates is what makes thousands of device certificates quick to make."""
+        Device certificates only need a public key: passing one spares making a private key per certificate."""
         private_key = None if public_key else KEY_GENERATORS[LEAF_KEY_TYPE]()
         subject_key = public_key or private_key.public_key()
         certificate = _build(_name(common_name), subject_key, self.certificate.subject, self.private_key, validity, serial_number, extensions=extensions)
         return certificate, private_key
+
+    def issue_leaf_sha1(self, common_name, validity, serial_number, public_key):
+        """An end-entity certificate signed with SHA-1 by this RSA CA: a weak signature, for audits to find.
+
+        `cryptography` no longer signs with SHA-1: the certificate is made with SHA-256, then its algorithm identifiers (of
+        the same length) are swapped and it is signed again; an RSA signature has the length of the key, so every DER length
+        stays as it was."""
+        certificate, _no_key = self.issue_leaf(common_name, validity, serial_number=serial_number, public_key=public_key)
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        tbs = certificate.tbs_certificate_bytes
+        old_signature = certificate.signature
+        signed = tbs.replace(SHA256_WITH_RSA_OID, SHA1_WITH_RSA_OID, 1)
+        signature = self.private_key.sign(signed, padding.PKCS1v15(), hashes.SHA1())
+        head = der[:der.index(tbs)]
+        tail = der[der.index(tbs) + len(tbs):-len(old_signature)].replace(SHA256_WITH_RSA_OID, SHA1_WITH_RSA_OID, 1)
+        return x509.load_der_x509_certificate(head + signed + tail + signature)
+
+    def crl(self, revoked, this_update, next_update, number):
+        """A CRL of this CA, signed with its key (SHA-256): `revoked` is [(serial number, revocation date), ...]."""
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.certificate.subject)
+            .last_update(this_update)
+            .next_update(next_update)
+            .add_extension(x509.CRLNumber(number), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.private_key.public_key()), critical=False)
+        )
+        for serial_number, revocation_date in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(serial_number).revocation_date(revocation_date).build())
+        return builder.sign(self.private_key, hashes.SHA256())
 
 
 def tls_server_extensions(host_names):

@@ -8,6 +8,9 @@ Private keys exist only while generating and are never written.
 import dataclasses
 import datetime
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from _ca_keys import derived_key
 from _certificates import KEY_GENERATORS, LEAF_KEY_TYPE, CertificateAuthority, epoch_ms, to_pem
 from _fixtures import FORMAT_NAME, FORMAT_VERSION, registration_code
 
@@ -81,6 +84,10 @@ DEFAULT_CAS = (
 )
 
 
+KEY_OWN, KEY_WEAK, KEY_CLONED = 'own', 'weak', 'cloned'
+WEAK_RSA_BITS = 1024
+
+
 @dataclasses.dataclass(frozen=True)
 class DeviceSpec:
     """One device certificate, issued by the default CA of SN `ca_sn`; validity in days relative to generation time."""
@@ -92,15 +99,19 @@ class DeviceSpec:
     valid_from_days: float
     valid_until_days: float
     description: str = None
+    revoked_days: float = None  # when revoked by its CA (on its CRL), in days relative to generation time; None: never
+    key: str = KEY_OWN  # KEY_OWN: a key of its own; KEY_WEAK: an RSA-1024 key of its own; KEY_CLONED + a group: one key per group
+    signature_hash: str = 'sha256'  # 'sha256' or 'sha1': the hash its CA signs it with
 
 
 DEFAULT_DEVICES = (
     DeviceSpec('00dec1ce0100000001', '00e0a1c0ffee000001', 'emulator-device-rsa-active', '1', -1, 365,
                'Active device certificate of the everyday CA.'),
     DeviceSpec('00dec1ce0100000002', '00e0a1c0ffee000001', 'emulator-device-rsa-inactive', '0', -1, 365,
-               'Inactive (Status "0") device certificate: a locked-out device.'),
+               'Inactive (Status "0") device certificate: a locked-out device, revoked by its CA 3 days before generation.', revoked_days=-3),
     DeviceSpec('00dec1ce0200000001', '00e0a1c0ffee000002', 'emulator-device-ec-active', '1', -1, 730,
-               'Active device certificate of the EC P-256 CA.'),
+               'Active device certificate of the EC P-256 CA, revoked by its CA 2 days before generation: still active on the instance, '
+               'which has no revoked state.', revoked_days=-2),
     DeviceSpec('00dec1ce0200000002', '00e0a1c0ffee000002', 'emulator-device-ec-expiring', '1', -1, 5.5,
                'Active device certificate expiring 5.5 days after generation (5 whole days remaining).'),
     DeviceSpec('00dec1ce0500000001', '00e0a1c0ffee000005', 'emulator-device-expired', '1', -300, -5,
@@ -126,13 +137,29 @@ BULK_ISSUERS = ('00e0a1c0ffee000001', '00e0a1c0ffee000002', '00e0a1c0ffee000006'
 BULK_SPARE_ISSUERS = ('00e0a1c0ffee000001', '00e0a1c0ffee000002')
 
 
+# --device-certificates N: the odd ones of each block of 1000 (index % 1000), for the posture audit to find (README.md,
+# "Thousands of device certificates"). The issuer is index % 4, so each odd one has a fixed CA.
+BLOCK = 1000
+WEAK_KEY, SHA1_SIGNATURE = 1, 8                    # by CA ...02 (an RSA 1024 key); by CA ...01 (RSA, signed with SHA-1)
+CLONED = (4, 5, 6)                                 # by CAs ...01, ...02, ...06: one public key per block for the three
+REVOKED_ACTIVE, REVOKED_INACTIVE = 12, 19          # by CA ...01, active; by CA ...07, inactive (every 10th is): on their CA's CRL
+EXPIRING, OLD, OUTLIVES_CA = 13, 14, 22            # by CA ...02; by CA ...06 (from 400 days ago); by CA ...06 (to +1125 days, its CA +1095)
+EXPIRING_DAYS, OLD_FROM_DAYS, OUTLIVES_CA_DAYS = 3.5, -400, 1125
+REVOKED_DAYS = -1
+
+
 def bulk_device(index):
     """The index-th bulk device: every 10th inactive, every 50th expired (valid for a day that ended 12 hours ago),
-    the rest valid from 1 to 730 days more, spread evenly."""
+    the rest valid from 1 to 730 days more, spread evenly; and, once per block of 1000, the odd ones above."""
     expired = index % 50 == 25
+    odd = index % BLOCK
+    until = -0.5 if expired else EXPIRING_DAYS if odd == EXPIRING else OUTLIVES_CA_DAYS if odd == OUTLIVES_CA else 1 + index * 37 % 730
     return DeviceSpec(
         sn=f'00b017{index:012x}', ca_sn=BULK_ISSUERS[index % len(BULK_ISSUERS)], name=f'emulator-bulk-device-{index:06d}',
-        status='0' if index % 10 == 9 else '1', valid_from_days=-1, valid_until_days=-0.5 if expired else 1 + index * 37 % 730,
+        status='0' if index % 10 == 9 else '1', valid_from_days=OLD_FROM_DAYS if odd == OLD else -1, valid_until_days=until,
+        revoked_days=REVOKED_DAYS if odd in (REVOKED_ACTIVE, REVOKED_INACTIVE) else None,
+        key=KEY_WEAK if odd == WEAK_KEY else f'{KEY_CLONED}-{index // BLOCK}' if odd in CLONED else KEY_OWN,
+        signature_hash='sha1' if odd == SHA1_SIGNATURE else 'sha256',
     )
 
 
@@ -154,14 +181,13 @@ def generate_default_fixtures(now=None, bulk_devices=0, bulk_spares=0):
     for spec in DEFAULT_CAS:
         entry, authorities[spec.sn] = _generate_ca(spec, now, code)
         cas.append(entry)
-    # Device keys only hold a public key: one for every device certificate makes thousands quick to sign.
-    device_key = KEY_GENERATORS[LEAF_KEY_TYPE]().public_key()
-    devices = [_generate_device(spec, authorities, device_key, now) for spec in DEFAULT_DEVICES]
-    devices.extend(_generate_device(bulk_device(index), authorities, device_key, now) for index in range(bulk_devices))
+    keys = DeviceKeys()
+    devices = [_generate_device(spec, authorities, keys, now) for spec in DEFAULT_DEVICES]
+    devices.extend(_generate_device(bulk_device(index), authorities, keys, now) for index in range(bulk_devices))
     return {
         'format': FORMAT_NAME,
         'version': FORMAT_VERSION,
-        'generated_at': now.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'generated_at': utc_text(now),
         'credentials': [dict(credential) for credential in
                         (PERMANENT_CREDENTIAL, TEMPORARY_CREDENTIAL, OTHER_ACCOUNT_CREDENTIAL, NO_PERMISSION_CREDENTIAL)],
         'instances': {
@@ -170,7 +196,7 @@ def generate_default_fixtures(now=None, bulk_devices=0, bulk_spares=0):
                 'registration_code': code,
                 'ca_certificates': cas,
                 'device_certificates': devices,
-                'spare_device_certificates': [_generate_device(spec, authorities, device_key, now)
+                'spare_device_certificates': [_generate_device(spec, authorities, keys, now)
                                               for spec in SPARE_DEVICES + tuple(bulk_spare(index) for index in range(bulk_spares))],
             },
             EMPTY_INSTANCE_ID: {
@@ -191,12 +217,14 @@ def _generate_ca(spec, now, code):
     """The CA's fixture entry, and the CA with its key for issuing device certificates."""
     validity = _validity(now, spec.valid_from_days, spec.valid_until_days)
     serial_number = int(spec.sn, 16)
+    # Its key is derived from its SN: an emulator serving these fixtures from a file holds it too, to sign CRLs.
+    private_key = derived_key(spec.sn, spec.key_type)
     if spec.layout == LAYOUT_CHAIN_CRLF:
         root = CertificateAuthority.self_signed(f'{spec.name} root', 'rsa', validity)
-        registered = root.issue_ca(spec.name, spec.key_type, validity, serial_number)
+        registered = root.issue_ca(spec.name, spec.key_type, validity, serial_number, private_key)
         chain = [registered.certificate, root.certificate]
     else:
-        registered = CertificateAuthority.self_signed(spec.name, spec.key_type, validity, serial_number)
+        registered = CertificateAuthority.self_signed(spec.name, spec.key_type, validity, serial_number, private_key)
         chain = [registered.certificate]
     verification, _verification_key = registered.issue_leaf(code, validity)
     entry = {
@@ -215,10 +243,30 @@ def _generate_ca(spec, now, code):
     return entry, (spec, registered)
 
 
-def _generate_device(spec, authorities, public_key, now):
+class DeviceKeys:
+    """The public keys of the device certificates (only the public key is needed): each its own, but one per cloned group."""
+
+    def __init__(self):
+        self._cloned = {}
+
+    def public_key(self, kind):
+        if kind == KEY_WEAK:
+            return rsa.generate_private_key(public_exponent=65537, key_size=WEAK_RSA_BITS).public_key()
+        if kind == KEY_OWN:
+            return KEY_GENERATORS[LEAF_KEY_TYPE]().public_key()
+        if kind not in self._cloned:
+            self._cloned[kind] = KEY_GENERATORS[LEAF_KEY_TYPE]().public_key()
+        return self._cloned[kind]
+
+
+def _generate_device(spec, authorities, keys, now):
     ca_spec, authority = authorities[spec.ca_sn]
     validity = _validity(now, spec.valid_from_days, spec.valid_until_days)
-    certificate, _no_key = authority.issue_leaf(spec.name, validity, serial_number=int(spec.sn, 16), public_key=public_key)
+    serial_number, public_key = int(spec.sn, 16), keys.public_key(spec.key)
+    if spec.signature_hash == 'sha1':
+        certificate = authority.issue_leaf_sha1(spec.name, validity, serial_number, public_key)
+    else:
+        certificate, _no_key = authority.issue_leaf(spec.name, validity, serial_number=serial_number, public_key=public_key)
     # Keys in the SDK's order.
     data = {
         'CaSn': spec.ca_sn,
@@ -229,7 +277,15 @@ def _generate_device(spec, authorities, public_key, now):
         'ValidBegin': epoch_ms(validity[0]),
         'ValidEnd': epoch_ms(validity[1]),
     }
-    return {'description': spec.description, 'data': data} if spec.description else {'data': data}
+    entry = {'description': spec.description} if spec.description else {}
+    if spec.revoked_days is not None:
+        entry['revoked_at'] = utc_text(now + datetime.timedelta(days=spec.revoked_days))
+    entry['data'] = data
+    return entry
+
+
+def utc_text(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def _pem_text(certificates, layout):

@@ -38,6 +38,8 @@ ERROR_CATALOGUE = {
     'EntityNotExist.Role': (404, 'The specified Role not exists.'),
     'AuthenticationFail.NoPermission': (401, 'No such OIDC Provider registered.'),
     'AuthenticationFail.OIDCToken.Invalid': (401, 'The Jwt content is invalid that cannot be recognized.'),
+    # The CRL control path (_crl.py): a CA whose private key the emulator does not hold.
+    'CaKeyNotHeld': (409, 'The emulator holds no private key of this CA: it signs CRLs for the default fixture CAs only.'),
     'MethodNotAllowed': (405, 'The HTTP method is not allowed on this path.'),
     'InternalError': (500, 'The request processing has failed due to some unknown error.'),
     # Only fault injection (_faults.py) answers with these.

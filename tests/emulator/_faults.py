@@ -6,6 +6,7 @@ A fault replaces the answer of one API request, after the request went through t
 pipeline (so its nonce is spent and logged as usual). Latency is added to every API request.
 """
 
+import collections
 import random
 import threading
 
@@ -66,8 +67,10 @@ class FaultSettings:
     """What to inject: a queue of ``[kind, count, retry_after_ms, action]`` for the next requests (of ``action`` only, when it is
     not None), then random faults."""
 
-    def __init__(self, latency_ms=0, queued=(), random_percent=0.0, random_kinds=FAULT_KINDS, stall_seconds=DEFAULT_STALL_SECONDS, seed=None):
+    def __init__(self, latency_ms=0, queued=(), random_percent=0.0, random_kinds=FAULT_KINDS, stall_seconds=DEFAULT_STALL_SECONDS, seed=None,
+                 max_requests_per_second=None):
         self.latency_ms = latency_ms
+        self.max_requests_per_second = max_requests_per_second  # None: no rate limit
         self.queued = [list(item) for item in queued]
         self.random_percent = random_percent
         self.random_kinds = tuple(random_kinds)
@@ -75,7 +78,8 @@ class FaultSettings:
         self.seed = seed
 
     def copy(self):
-        return FaultSettings(self.latency_ms, self.queued, self.random_percent, self.random_kinds, self.stall_seconds, self.seed)
+        return FaultSettings(self.latency_ms, self.queued, self.random_percent, self.random_kinds, self.stall_seconds, self.seed,
+                             self.max_requests_per_second)
 
     def as_dict(self):
         return {
@@ -86,11 +90,12 @@ class FaultSettings:
             'random_kinds': list(self.random_kinds),
             'stall_seconds': self.stall_seconds,
             'seed': self.seed,
+            'max_requests_per_second': self.max_requests_per_second,
         }
 
 
 class FaultInjector:
-    """Decides, thread-safely, which fault (if any) the next API request gets."""
+    """Decides, thread-safely, which fault (if any) the next API request gets, and whether the rate limit refuses it."""
 
     def __init__(self, baseline=None):
         self._baseline = baseline or FaultSettings()
@@ -102,6 +107,7 @@ class FaultInjector:
         with self._lock:
             self._settings = self._baseline.copy()
             self._random = random.Random(self._settings.seed)
+            self._admitted = collections.deque()  # arrival times of the requests the rate limit let through, oldest first
 
     def state(self):
         with self._lock:
@@ -122,7 +128,7 @@ class FaultInjector:
         if not isinstance(spec, dict):
             raise FaultSpecError('the body must be a JSON object')
         unknown = set(spec) - {'kind', 'count', 'retry_after_ms', 'action', 'latency_ms', 'random_percent', 'random_kinds', 'stall_seconds', 'seed',
-                               'clear'}
+                               'max_requests_per_second', 'clear'}
         if unknown:
             raise FaultSpecError(f'unknown keys: {", ".join(sorted(unknown))}')
         with self._lock:
@@ -151,10 +157,26 @@ class FaultInjector:
                 settings.stall_seconds = check_seconds(spec['stall_seconds'], 'stall_seconds')
             if 'seed' in spec:
                 settings.seed, reseed = check_count(spec['seed'], 'seed', 2 ** 63), True
+            if 'max_requests_per_second' in spec:
+                settings.max_requests_per_second = check_rate(spec['max_requests_per_second'])
             self._settings = settings
             if reseed:
                 self._random = random.Random(settings.seed)
             return settings.as_dict()
+
+    def admit(self, now):
+        """Whether the rate limit lets an API request arriving at `now` (seconds) through: at most max_requests_per_second in any
+        sliding one-second window (now - 1, now]; a request refused does not count."""
+        with self._lock:
+            limit = self._settings.max_requests_per_second
+            if limit is None:
+                return True
+            while self._admitted and self._admitted[0] <= now - 1:
+                self._admitted.popleft()
+            if len(self._admitted) >= limit:
+                return False
+            self._admitted.append(now)
+            return True
 
     def next_fault(self, action=None):
         """``(kind, retry_after_ms)`` for the request of ``action`` being answered, or None: the first queued fault for any
@@ -175,6 +197,15 @@ def check_percent(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
         raise FaultSpecError(f'random_percent must be a number from 0 to 100, got {value!r}')
     return float(value)
+
+
+def check_rate(value):
+    """max_requests_per_second: a whole number from 1, or None (or 0) for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FaultSpecError(f'max_requests_per_second must be a whole number, got {value!r}')
+    return check_count(value, 'max_requests_per_second') or None
 
 
 def error_fault(kind):

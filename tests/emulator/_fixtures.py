@@ -6,13 +6,17 @@ The format is described in README.md; _default_fixtures.py generates the default
 """
 
 import dataclasses
+import datetime
 import hashlib
 import json
+import re
 import uuid
 
 FORMAT_NAME = 'onsmqtt-emulator-fixtures'
 FORMAT_VERSION = 1
 LIST_TOTAL_MODES = ('items', 'pages')
+UTC_TEXT = '%Y-%m-%dT%H:%M:%SZ'
+HEX_SN = re.compile(r'[0-9a-fA-F]+')
 DEFAULT_ACCOUNT = '1234567890123456'  # the account's UID, as it stands in ARNs
 
 
@@ -52,6 +56,7 @@ class Instance:
     list_total: str             # what the listings' Total counts: 'items' or 'pages'
     registration_code: str      # what GetRegisterCode answers
     owner: str = DEFAULT_ACCOUNT
+    revocations: tuple = ()     # ((CaSn, DeviceSn, revocation datetime), ...): the device certificates their CA revoked (on its CRL)
 
 
 class FixtureStore:
@@ -136,10 +141,26 @@ def _read_instance(instance_id, entry):
     _expect(len(sns) == len(set(sns)), f'instance {instance_id} lists an SN twice')
     devices = entry.get('device_certificates', [])
     _expect(isinstance(devices, list), f'instance {instance_id}: "device_certificates" must be a list when given')
+    revocations = tuple(_read_revocation(instance_id, device) for device in devices if isinstance(device, dict) and 'revoked_at' in device)
     devices = tuple(_read_data(instance_id, 'device certificate', device, ('CaSn', 'DeviceSn')) for device in devices)
     keys = {(device['CaSn'], device['DeviceSn']) for device in devices}
     _expect(len(keys) == len(devices), f'instance {instance_id} lists a device certificate (CaSn and DeviceSn) twice')
-    return Instance(cas, devices, list_total, code, owner)
+    return Instance(cas, devices, list_total, code, owner, revocations)
+
+
+def parse_utc(text):
+    """'YYYY-MM-DDThh:mm:ssZ' -> an aware datetime; ValueError otherwise."""
+    return datetime.datetime.strptime(text, UTC_TEXT).replace(tzinfo=datetime.timezone.utc)
+
+
+def _read_revocation(instance_id, entry):
+    data = _read_data(instance_id, 'device certificate', entry, ('CaSn', 'DeviceSn'))
+    _expect(HEX_SN.fullmatch(data['DeviceSn']) is not None,
+            f'instance {instance_id}: device certificate {data["DeviceSn"]} has "revoked_at", so its DeviceSn must be its serial number in hex')
+    try:
+        return data['CaSn'], data['DeviceSn'], parse_utc(entry['revoked_at'])
+    except (TypeError, ValueError):
+        raise FixtureError(f'instance {instance_id}: device certificate {data["DeviceSn"]}: "revoked_at" must be YYYY-MM-DDThh:mm:ssZ') from None
 
 
 def _read_data(instance_id, what, entry, required):

@@ -15,10 +15,12 @@ import uuid
 
 from _actions import PRODUCTS, authorize, find_action
 from _api import ONSMQTT_VERSION
+from _sts import STS_VERSION
 from _auth import NonceRegistry, authenticate, check_unsigned_call
 from _errors import ApiError, error_body
 from _faults import HTML_502_PAGE, REFUSING_FAULTS, FaultInjector, error_fault
 from _certificates import read_certificates
+from _crl import PATH_PREFIX as CRL_PREFIX, Revocations, answer_crl, revoke_devices
 from _default_fixtures import PERMANENT_CREDENTIAL
 from _keyring import Keyring
 from _listing_hooks import ListingHooks
@@ -33,6 +35,7 @@ API_METHODS = ('GET', 'POST')
 CONTROL_PREFIX = '/_emulator/'
 QUERY_STRING = re.compile(r'\?\S*')
 UNSIGNED_CALLER = PERMANENT_CREDENTIAL['access_key_id']
+RATE_LIMIT_FAULT = ('throttling', None)  # how a request past --max-requests-per-second is answered
 
 
 def log(line):
@@ -105,9 +108,11 @@ class Emulator:
         self.faults = faults or FaultInjector()
         self.metadata = MetadataService(metadata, self.keys, clock)
         self.listing_hooks = ListingHooks()  # changes made at a set page of a listing: a fleet that moves while it is listed
+        self.revocations = Revocations(fixtures)  # what the default CAs revoked: their CRLs
 
     def reset(self):
         self.certificates.reset()
+        self.revocations.reset()
         self.listing_hooks.reset()
         self.nonces.clear()
         self.request_log.clear()
@@ -122,13 +127,18 @@ def wait_latency(emulator):
 
 
 def handle_api_call(request, emulator):
+    arrived = emulator.clock()
+    seen = readable_call(request)
+    # The rate limit is the onsmqtt account's: STS calls pass by and do not count.
+    rate_limited = getattr(seen, 'version', None) != STS_VERSION and not emulator.faults.admit(arrived)
     wait_latency(emulator)
-    fault = emulator.faults.next_fault(getattr(readable_call(request), 'action', None))
-    # Checked, its nonce spent, and carried out, but for a throttling fault: the service refuses those before acting.
+    fault = RATE_LIMIT_FAULT if rate_limited else emulator.faults.next_fault(getattr(seen, 'action', None))
+    # Checked, its nonce spent, and carried out, but for a throttling fault or the rate limit: the service refuses those before acting.
     response, call = answer_api_call(request, emulator, carry_out=not (fault and fault[0] in REFUSING_FAULTS))
     if fault:
         response = faulted_response(fault, response, request.header('Host'), product_of(call))
-    entry = request_log_entry(call, response, fault[0] if fault else None, request.method)
+    entry = request_log_entry(call, response, None if rate_limited or not fault else fault[0], request.method)
+    entry.update(rate_limited=rate_limited, time=arrived)
     emulator.request_log.append(entry)
     if fault and fault[0] == 'stall':
         time.sleep(emulator.faults.stall_seconds)  # logged first: a test sees the request while it stalls
@@ -216,12 +226,14 @@ def request_log_entry(call, response, fault=None, method=None):
         'code': response.body.get('Code'),
         'fault': fault,
         'metadata_token': None,
+        'rate_limited': False,
+        'time': None,
     }
 
 
 def log_note(entry):
     """What the stderr log line tells of a request log entry."""
-    return ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id', 'fault') if entry[name])
+    return ' '.join(f'{name}={entry[name]}' for name in ('action', 'algorithm', 'access_key_id', 'fault', 'rate_limited') if entry[name])
 
 
 def handle_metadata(request, emulator):
@@ -230,7 +242,8 @@ def handle_metadata(request, emulator):
     answer = emulator.metadata.answer(request)
     response = Response(answer.status, {}, raw_body=answer.body, content_type=answer.content_type)
     token_sent = request.header(METADATA_TOKEN_HEADER) is not None
-    entry = {**request_log_entry(None, response, method=request.method), 'action': answer.action, 'metadata_token': token_sent}
+    entry = {**request_log_entry(None, response, method=request.method), 'action': answer.action, 'metadata_token': token_sent,
+             'time': emulator.clock()}
     emulator.request_log.append(entry)
     return dataclasses.replace(response, log_note=log_note(entry))
 
@@ -293,6 +306,16 @@ def configure_metadata(request, emulator):
     return configure(request, 'Metadata', emulator.metadata.configure)
 
 
+def show_crl(request, emulator):
+    body, content_type = answer_crl(request, emulator)
+    return Response(200, {}, raw_body=body, content_type=content_type)
+
+
+def revoke(request, emulator):
+    return Response(200, revoke_devices(request, emulator))
+
+
+CRL_ROUTE = {'GET': show_crl, 'POST': revoke}
 # path: {method: handler}
 CONTROL_ROUTES = {
     f'{CONTROL_PREFIX}requests': {'GET': show_request_log},
@@ -305,9 +328,9 @@ CONTROL_ROUTES = {
 
 
 def handle_control(request, emulator):
-    handlers = CONTROL_ROUTES.get(request.path)
+    handlers = CRL_ROUTE if request.path.startswith(CRL_PREFIX) and len(request.path) > len(CRL_PREFIX) else CONTROL_ROUTES.get(request.path)
     if handlers is None:
-        raise ApiError('InvalidAction.NotFound', f'Control paths: {", ".join(sorted(CONTROL_ROUTES))}.')
+        raise ApiError('InvalidAction.NotFound', f'Control paths: {", ".join(sorted(CONTROL_ROUTES))}, {CRL_PREFIX}<CA SN>.')
     if request.method not in handlers:
         raise ApiError('MethodNotAllowed', f'{request.path} accepts {" and ".join(handlers)} only.')
     return handlers[request.method](request, emulator)

@@ -90,6 +90,15 @@ class CertificateState:
                 raise ApiError('CaCertificateAlreadyExists', f'Another CA certificate of the instance has the SN {data["Sn"]}.')
             holdings.cas[data['Sn']] = CaRecord(data, certificate)
 
+    def ca_certificate(self, instance_id, sn):
+        """The CA's registered certificate (None when its content is none); FindCaBySnError when the instance has no such CA."""
+        with self._lock:
+            return self._instances[instance_id].ca(sn).certificate
+
+    def instances_holding_ca(self, sn):
+        with self._lock:
+            return [instance_id for instance_id, holdings in self._instances.items() if sn in holdings.cas]
+
     def set_ca_status(self, instance_id, sn, status):
         with self._lock:
             record = self._instances[instance_id].ca(sn)

@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from _faults import DEFAULT_STALL_SECONDS, FAULT_KINDS, FaultInjector, FaultSettings, FaultSpecError, check_percent, parse_fault_arg
+from _faults import DEFAULT_STALL_SECONDS, FAULT_KINDS, FaultInjector, FaultSettings, FaultSpecError, check_percent, check_rate, parse_fault_arg
 from _default_fixtures import MAX_BULK_DEVICES, generate_default_fixtures
 from _fixtures import FixtureError, FixtureStore, write_fixtures
 from _metadata import MODES, MetadataSettings, MetadataSettingsError
@@ -56,6 +56,8 @@ def parse_args(argv):
     faults.add_argument('--random-faults', type=float, default=0.0, metavar='PERCENT', help='then fault this percentage of the API requests at random')
     faults.add_argument('--random-fault-kinds', default=','.join(FAULT_KINDS), metavar='KIND,...', help='the faults drawn from (default: all)')
     faults.add_argument('--fault-seed', type=int, help='seed of the random draw, for a repeatable run')
+    faults.add_argument('--max-requests-per-second', type=int, metavar='N',
+                        help='answer Throttling.User, without carrying it out, to an onsmqtt API request past N in any sliding one-second window')
     faults.add_argument('--stall-seconds', type=float, default=DEFAULT_STALL_SECONDS, help='how long a stall holds the answer back (default: %(default)s)')
     args = parser.parse_args(argv)
     if args.port is None and args.write_fixtures is None:
@@ -79,7 +81,7 @@ def fault_settings(args):
     return FaultSettings(
         latency_ms=args.latency_ms, queued=[(*parse_fault_arg(text), None, None) for text in args.fault],
         random_percent=check_percent(args.random_faults), random_kinds=[parse_fault_arg(kind)[0] for kind in args.random_fault_kinds.split(',')],
-        stall_seconds=args.stall_seconds, seed=args.fault_seed)
+        stall_seconds=args.stall_seconds, seed=args.fault_seed, max_requests_per_second=check_rate(args.max_requests_per_second))
 
 
 def generated_fixtures(args):

@@ -48,7 +48,8 @@ class RunningEmulator:
         self.ca_file = ca_file  # TLS mode: the CA to trust (DIR/ca.pem)
 
     def requests_log(self):
-        """{"count": N, "requests": [{"action", "method", "algorithm", "access_key_id", "nonce", "status", "code", "fault", "metadata_token"}, ...]}"""
+        """{"count": N, "requests": [{"action", "method", "algorithm", "access_key_id", "nonce", "status", "code", "fault", "metadata_token",
+        "rate_limited", "time"}, ...]}"""
         return self._control('GET', 'requests')
 
     def reset(self):
@@ -56,7 +57,8 @@ class RunningEmulator:
         return self._control('POST', 'reset')
 
     def inject(self, **settings):
-        """POST /_emulator/faults, e.g. inject(kind='throttling', count=3) or inject(latency_ms=50); returns the settings now."""
+        """POST /_emulator/faults, e.g. inject(kind='throttling', count=3), inject(latency_ms=50) or inject(max_requests_per_second=10)
+        (the rate limit); returns the settings now."""
         return self._control('POST', 'faults', settings)
 
     def connect(self, instance_id, certificate):
@@ -80,6 +82,16 @@ class RunningEmulator:
         """POST /_emulator/metadata, e.g. metadata(mode='required') or metadata(role=None); returns {"mode", "role"} now."""
         return self._control('POST', 'metadata', settings)
 
+    def crl(self, ca_sn, stale=False):
+        """GET /_emulator/crl/<ca_sn>: the CRL (cryptography's CertificateRevocationList) the default CA of that SN signs, revoking the
+        device certificates the fixtures mark `revoked_at` and those revoke() added; `stale`: one whose nextUpdate has passed."""
+        with self._open('GET', f'crl/{ca_sn}?format=der' + ('&stale=1' if stale else '')) as response:
+            return x509.load_der_x509_crl(response.read())
+
+    def revoke(self, ca_sn, *device_sns):
+        """POST /_emulator/crl/<ca_sn>: the CA revokes these device certificates now; {"instance_id", "ca_sn", "revoked": [...]}."""
+        return self._control('POST', f'crl/{ca_sn}', {'revoke': list(device_sns)})
+
     def log_text(self):
         return self.log_file.read_text(encoding='utf-8')
 
@@ -97,13 +109,16 @@ class RunningEmulator:
         return self.process.returncode
 
     def _control(self, method, name, body=None):
+        with self._open(method, name, body) as response:
+            return json.load(response)
+
+    def _open(self, method, name, body=None):
         context = ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else None
         # No proxy, whatever the environment says: the emulator is local.
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
         data = json.dumps(body).encode() if body is not None else b'' if method == 'POST' else None
         request = urllib.request.Request(f'{self.url}/_emulator/{name}', data=data, method=method)
-        with opener.open(request, timeout=10) as response:
-            return json.load(response)
+        return opener.open(request, timeout=10)
 
 
 def _await_listening_url(process, log_file):

@@ -13,6 +13,8 @@ import pytest
 from alibabacloud_onsmqtt20200420 import models as onsmqtt_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from emulator_client import ALGORITHMS, OTHER_ACCOUNT, PERMANENT, TEMPORARY, api_call, http_request, sdk_client
 from pki import Authority, epoch_ms, pem, serial_hex
@@ -397,6 +399,16 @@ def bulk_fixtures(emulator_command, tmp_path_factory):
     return path
 
 
+def verify_issued_by(certificate, issuer):
+    """Raises unless `issuer` signed `certificate`; by hand, since verify_directly_issued_by refuses the fleet's SHA-1 one."""
+    assert certificate.issuer == issuer.subject
+    public_key = issuer.public_key()
+    if isinstance(public_key, rsa.RSAPublicKey):
+        public_key.verify(certificate.signature, certificate.tbs_certificate_bytes, padding.PKCS1v15(), certificate.signature_hash_algorithm)
+    else:
+        public_key.verify(certificate.signature, certificate.tbs_certificate_bytes, ec.ECDSA(certificate.signature_hash_algorithm))
+
+
 def test_bulk_devices_are_real_certificates_of_several_cas_in_several_states(bulk_fixtures):
     text = bulk_fixtures.read_text(encoding='utf-8')
     assert 'PRIVATE KEY' not in text
@@ -409,7 +421,7 @@ def test_bulk_devices_are_real_certificates_of_several_cas_in_several_states(bul
     now = datetime.datetime.now(datetime.timezone.utc)
     for device in bulk:
         [certificate] = certificates(device['DeviceContent'])
-        certificate.verify_directly_issued_by(issuers[device['CaSn']])
+        verify_issued_by(certificate, issuers[device['CaSn']])
         assert (serial_hex(certificate.serial_number), common_name(certificate)) == (device['DeviceSn'], device['DeviceName'])
         assert device['ValidEnd'] == epoch_ms(certificate.not_valid_after_utc)
     assert {device['CaSn'] for device in bulk} == set(BULK_ISSUERS)
@@ -447,3 +459,74 @@ def test_bad_bulk_options_stop_the_start(emulator_command, options, message):
     finished = subprocess.run([*emulator_command, '--port', '0', *options], capture_output=True, text=True, timeout=60, check=False)
     assert finished.returncode == 2
     assert message in finished.stderr
+
+
+# --- the varied fleet: the odd ones of each block of 1000 (README.md, "Thousands of device certificates") -----------------------
+def fleet_mix(fixtures):
+    """What the bulk device certificates of a fixture document hold, read off the certificates themselves."""
+    instance = fixtures['instances'][INSTANCE]
+    entries = instance['device_certificates'][len(DEVICE_SNS):]
+    cas = {entry['data']['Sn']: certificates(entry['data']['CaContent'])[0] for entry in instance['ca_certificates']}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    by_key = {}
+    mix = dict.fromkeys(('weak_key', 'sha1_signature', 'revoked', 'revoked_active', 'older_than_365_days', 'outlives_ca',
+                         'ending_within_30_days'), 0)
+    for entry in entries:
+        [certificate] = certificates(entry['data']['DeviceContent'])
+        public_key = certificate.public_key()
+        by_key.setdefault(public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo), []).append(entry)
+        mix['weak_key'] += isinstance(public_key, rsa.RSAPublicKey) and public_key.key_size < 2048
+        mix['sha1_signature'] += certificate.signature_hash_algorithm.name == 'sha1'
+        mix['revoked'] += 'revoked_at' in entry
+        mix['revoked_active'] += 'revoked_at' in entry and entry['data']['Status'] == '1'
+        mix['older_than_365_days'] += now - certificate.not_valid_before_utc > datetime.timedelta(days=365)
+        mix['outlives_ca'] += certificate.not_valid_after_utc > cas[entry['data']['CaSn']].not_valid_after_utc
+        mix['ending_within_30_days'] += now < certificate.not_valid_after_utc <= now + datetime.timedelta(days=30)
+    shared = [group for group in by_key.values() if len(group) > 1]
+    mix['shared_key_groups'], mix['shared_key_certificates'] = len(shared), sum(map(len, shared))
+    mix['expired'] = sum(int(entry['data']['ValidEnd']) < now.timestamp() * 1000 for entry in entries)
+    mix['inactive'] = sum(entry['data']['Status'] == '0' for entry in entries)
+    return mix
+
+
+# The README's table: one of each odd kind per block of 1000 started (3 certificates of one key for the shared key, an active and an
+# inactive revoked one), every 10th inactive, every 50th expired.
+@pytest.mark.parametrize('count, expected', [
+    (25, {'weak_key': 1, 'sha1_signature': 1, 'revoked': 2, 'revoked_active': 1, 'older_than_365_days': 1, 'outlives_ca': 1,
+          'ending_within_30_days': 3, 'shared_key_groups': 1, 'shared_key_certificates': 3, 'expired': 0, 'inactive': 2}),
+    (BULK, {'weak_key': 1, 'sha1_signature': 1, 'revoked': 2, 'revoked_active': 1, 'older_than_365_days': 1, 'outlives_ca': 1,
+            'ending_within_30_days': 41, 'shared_key_groups': 1, 'shared_key_certificates': 3, 'expired': 20, 'inactive': 100}),
+])
+def test_the_bulk_fleet_holds_the_documented_mix(bulk_fixtures, emulator_command, tmp_path, count, expected):
+    path = bulk_fixtures
+    if count != BULK:
+        path = tmp_path / 'fixtures.json'
+        subprocess.run([*emulator_command, '--write-fixtures', str(path), '--device-certificates', str(count)], check=True, timeout=120)
+    assert fleet_mix(json.loads(path.read_text(encoding='utf-8'))) == expected
+
+
+def test_the_default_devices_and_spares_each_have_a_key_of_their_own(emulator):
+    instance = emulator.fixtures['instances'][INSTANCE]
+    keys = [certificates(entry['data']['DeviceContent'])[0].public_key().public_bytes(serialization.Encoding.DER,
+                                                                                      serialization.PublicFormat.SubjectPublicKeyInfo)
+            for entry in instance['device_certificates'] + instance['spare_device_certificates']]
+    assert len(set(keys)) == len(keys) == len(DEVICE_SNS) + 3
+
+
+def test_the_crls_of_the_bulk_issuers_list_exactly_the_fleets_revoked_serials(start_emulator, bulk_fixtures):
+    server = start_emulator(fixtures=bulk_fixtures)
+    revoked = {int(entry['data']['DeviceSn'], 16) for entry in server.fixtures['instances'][INSTANCE]['device_certificates'] if 'revoked_at' in entry}
+    listed = set()
+    for ca_sn in BULK_ISSUERS:
+        crl = server.crl(ca_sn)
+        assert crl.is_signature_valid(certificates(fixture_ca(server, ca_sn)['CaContent'])[0].public_key())
+        listed.update(entry.serial_number for entry in crl)
+    assert listed == revoked and len(revoked) == 2 + 2  # the defaults' two, the fleet's two
+
+
+def test_the_broker_takes_the_sha1_device_certificate(start_emulator, bulk_fixtures):
+    server = start_emulator(fixtures=bulk_fixtures)
+    entry = next(entry for entry in server.fixtures['instances'][INSTANCE]['device_certificates']
+                 if certificates(entry['data']['DeviceContent'])[0].signature_hash_algorithm.name == 'sha1')
+    answer = server.connect(INSTANCE, entry['data']['DeviceContent'].replace('\\n', '\n'))
+    assert (answer['connected'], answer['registered'], answer['device']) == (True, False, entry['data'])

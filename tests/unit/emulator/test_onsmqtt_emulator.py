@@ -651,15 +651,20 @@ def test_request_log_records_every_request_without_secrets(emulator):
     emulator.reset()
     accepted = signed(emulator, 'v3', 'GetCaCertificate', GET_PARAMS, TEMPORARY)
     refused = tampered_signature(signed(emulator, 'rpc', 'GetCaCertificate', GET_PARAMS, TEMPORARY))
+    before = time.time()
     send(emulator, accepted)
     send(emulator, refused)
     log = emulator.requests_log()
     assert log['count'] == 2
+    arrivals = [entry.pop('time') for entry in log['requests']]
+    assert before <= arrivals[0] <= arrivals[1] <= time.time()
     assert log['requests'] == [
         {'action': 'GetCaCertificate', 'method': 'GET', 'algorithm': 'ACS3-HMAC-SHA256', 'access_key_id': TEMPORARY.access_key_id,
-         'nonce': accepted.headers['x-acs-signature-nonce'], 'status': 200, 'code': None, 'fault': None, 'metadata_token': None},
+         'nonce': accepted.headers['x-acs-signature-nonce'], 'status': 200, 'code': None, 'fault': None, 'metadata_token': None,
+         'rate_limited': False},
         {'action': 'GetCaCertificate', 'method': 'GET', 'algorithm': 'HMAC-SHA1', 'access_key_id': TEMPORARY.access_key_id,
-         'nonce': dict(refused.query)['SignatureNonce'], 'status': 400, 'code': 'SignatureDoesNotMatch', 'fault': None, 'metadata_token': None},
+         'nonce': dict(refused.query)['SignatureNonce'], 'status': 400, 'code': 'SignatureDoesNotMatch', 'fault': None, 'metadata_token': None,
+         'rate_limited': False},
     ]
     emulator.reset()
     assert emulator.requests_log() == {'count': 0, 'requests': []}
