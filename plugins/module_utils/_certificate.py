@@ -26,6 +26,8 @@ MS_PER_DAY = 86400000
 _EPOCH = datetime.datetime(1970, 1, 1)
 _STATUS_NAMES = {'1': 'active', '0': 'inactive'}
 _DIGITS = re.compile(r'\A[0-9]+\Z')
+# The epoch seconds a datetime can hold (years 1 to 9999): a timestamp is checked against them without building one.
+_EPOCH_SECONDS = ((datetime.datetime.min - _EPOCH) // datetime.timedelta(seconds=1), (datetime.datetime.max - _EPOCH) // datetime.timedelta(seconds=1))
 _LITERAL_LINE_BREAK = re.compile(r'\\r\\n|\\n')
 _MAX_VALUE_REPR = 40
 _FIRST_CERTIFICATE = re.compile(r'-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----', re.DOTALL)
@@ -112,33 +114,39 @@ class ApiFields:
 
     def validity(self, data, sn, now_ms):
         """``valid_begin``, ``valid_end`` (ISO 8601), their epoch milliseconds, ``expired`` and ``days_remaining`` (floor)."""
-        valid_begin_ms, valid_begin = self._epoch_ms_field(data, 'ValidBegin', sn)
-        valid_end_ms, valid_end = self._epoch_ms_field(data, 'ValidEnd', sn)
+        valid_begin_ms, valid_end_ms = self._validity_ms(data, sn)
         return {
-            'valid_begin': valid_begin,
-            'valid_end': valid_end,
+            'valid_begin': iso8601_utc(valid_begin_ms),
+            'valid_end': iso8601_utc(valid_end_ms),
             'valid_begin_ms': valid_begin_ms,
             'valid_end_ms': valid_end_ms,
             'expired': now_ms > valid_end_ms,
             'days_remaining': (valid_end_ms - now_ms) // MS_PER_DAY,
         }
 
+    def days_remaining(self, data, sn, now_ms):
+        """``validity()``'s ``days_remaining``, both fields checked alike, without the ISO 8601 texts: what a filter reads of
+        every object of a listing, most of which it drops."""
+        return (self._validity_ms(data, sn)[1] - now_ms) // MS_PER_DAY
+
     def malformed(self, sn, problem):
         where = 'SN %r' % sn if sn is not None else 'SN unknown'
         return ValueError('malformed %s data (%s): %s' % (self.kind, where, problem))
 
+    def _validity_ms(self, data, sn):
+        return self._epoch_ms_field(data, 'ValidBegin', sn), self._epoch_ms_field(data, 'ValidEnd', sn)
+
     def _epoch_ms_field(self, data, field, sn):
-        """``(epoch milliseconds, ISO 8601)`` of a timestamp field."""
+        """The epoch milliseconds of a timestamp field, within what ``iso8601_utc`` can write."""
         value = data[field]
         # bool is an int subclass, but True is no timestamp.
         is_integer = isinstance(value, int) and not isinstance(value, bool)
         if not (is_integer or (isinstance(value, str) and _DIGITS.match(value))):
             raise self.malformed(sn, '%s must be epoch milliseconds (an integer or a string of digits), got %s' % (field, _value_summary(value)))
         epoch_ms = int(value)
-        try:
-            return epoch_ms, iso8601_utc(epoch_ms)
-        except ValueError:
-            raise self.malformed(sn, '%s is out of range, got %s' % (field, _value_summary(value))) from None
+        if not _EPOCH_SECONDS[0] <= epoch_ms // 1000 <= _EPOCH_SECONDS[1]:
+            raise self.malformed(sn, '%s is out of range, got %s' % (field, _value_summary(value)))
+        return epoch_ms
 
 
 def _value_summary(value):

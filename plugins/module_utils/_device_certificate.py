@@ -29,7 +29,7 @@ def audit_filter(status, expires_within_days, now_ms):
         sn = DEVICE_FIELDS.checked_sn(data)
         if status is not None and status_name(data['Status']) != status:
             return False
-        return expires_within_days is None or DEVICE_FIELDS.validity(data, sn, now_ms)['days_remaining'] < expires_within_days
+        return expires_within_days is None or DEVICE_FIELDS.days_remaining(data, sn, now_ms) < expires_within_days
     return keep
 
 

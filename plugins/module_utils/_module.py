@@ -5,7 +5,8 @@
 """The modules' adapter on the connection path (_connection.py): Ansible's argument spec, warnings, no_log masking and
 one-line failures. A PEM private key block pasted into any option is masked like a no_log option, whatever the option.
 
-The options are documented in the doc fragment alibabacloud.apsaramq.connection.
+The options are documented in the doc fragment alibabacloud.apsaramq.connection; those the modules share besides them
+(SHARED_ARGUMENT_SPEC) in alibabacloud.apsaramq.instance.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +25,12 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApiError, ApsaraMQError, one_line
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._secrets import check_secret
 
+# The options every module shares, documented in the doc fragment alibabacloud.apsaramq.instance: instance_id, and
+# max_concurrency for a module that sends several requests at once.
+SHARED_ARGUMENT_SPEC = dict(
+    instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+    max_concurrency=dict(type='int', default=16),
+)
 # What Ansible shows instead of a no_log option's value.
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # Any PEM private key (PKCS#8, encrypted or not, RSA, EC, OpenSSH...), to its end line or, cut short, to the end of the text.

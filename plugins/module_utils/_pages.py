@@ -148,7 +148,9 @@ class _Look:
         self.entries, self._seen, self._stale_pages = Listed(), set(), 0
 
     def hinted_pages(self, total):
-        return -(-total // self.page_size) if isinstance(total, int) and not isinstance(total, bool) and total > 0 else 1
+        """The pages to read up to the first short one if ``total`` counts the items: when it is a multiple of the page size,
+        the empty page past them, which is then sent with the others rather than a round of requests later."""
+        return total // self.page_size + 1 if isinstance(total, int) and not isinstance(total, bool) and total > 0 else 1
 
     def take(self, page_no, page, request_id, total):
         """Adds the page's items not seen before that ``keep`` accepts; whether it was the last page."""

@@ -43,11 +43,6 @@ description:
 author:
   - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
 options:
-  instance_id:
-    description: ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
-    type: str
-    required: true
-    aliases: [mqtt_instance_id]
   state:
     description:
       - V(present) registers the CA when the instance does not have it, and sets O(status) when given.
@@ -110,6 +105,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - alibabacloud.apsaramq.instance
   - alibabacloud.apsaramq.connection
   - alibabacloud.apsaramq.attributes
 attributes:
@@ -218,13 +214,13 @@ error:
 import datetime
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_lifecycle import CaLifecycle, WantedCa, read_key_file
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import SHARED_ARGUMENT_SPEC, ApsaraMQModule
 
 
 def main():
     module = ApsaraMQModule(
         argument_spec=dict(
-            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            instance_id=SHARED_ARGUMENT_SPEC['instance_id'],
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             sn=dict(type='str'), ca_pem=dict(type='str'), name=dict(type='str'), status=dict(type='str', choices=['active', 'inactive']),
             verification_pem=dict(type='str'), ca_private_key=dict(type='str', no_log=True), ca_private_key_path=dict(type='path'),

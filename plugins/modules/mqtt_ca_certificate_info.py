@@ -21,12 +21,6 @@ description:
 author:
   - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
 options:
-  instance_id:
-    description:
-      - ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
-    type: str
-    required: true
-    aliases: [mqtt_instance_id]
   sn:
     description:
       - Serial numbers of the CA certificates to get, each of 1 to 128 bytes.
@@ -35,13 +29,9 @@ options:
       - When not given, every CA certificate of the instance. An empty list returns no CA certificate and sends no request.
     type: list
     elements: str
-  max_concurrency:
-    description:
-      - How many requests may be in flight at once when O(sn) lists several serial numbers.
-      - The Alibaba Cloud account allows 500 calls per second for all its clients together.
-    type: int
-    default: 16
 extends_documentation_fragment:
+  - alibabacloud.apsaramq.instance
+  - alibabacloud.apsaramq.instance.max_concurrency
   - alibabacloud.apsaramq.connection
   - alibabacloud.apsaramq.attributes
   - alibabacloud.apsaramq.attributes.info_module
@@ -316,15 +306,14 @@ error:
 import time
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certificate_info import ca_certificate_facts, check_lookup
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import SHARED_ARGUMENT_SPEC, ApsaraMQModule
 
 
 def main():
     module = ApsaraMQModule(
         argument_spec=dict(
-            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            SHARED_ARGUMENT_SPEC,
             sn=dict(type='list', elements='str'),
-            max_concurrency=dict(type='int', default=16),
         ),
         supports_check_mode=True,
     )

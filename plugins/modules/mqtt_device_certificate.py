@@ -31,11 +31,6 @@ description:
 author:
   - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
 options:
-  instance_id:
-    description: ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
-    type: str
-    required: true
-    aliases: [mqtt_instance_id]
   ca_sn:
     description: The serial number of the CA that issued the device certificates.
     type: str
@@ -56,13 +51,9 @@ options:
     description: V(inactive) locks the devices out, V(active) lets them in again; when not given, the status is left as it is.
     type: str
     choices: [active, inactive]
-  max_concurrency:
-    description:
-      - How many requests may be in flight at once.
-      - The Alibaba Cloud account allows 500 calls per second for all its clients together.
-    type: int
-    default: 16
 extends_documentation_fragment:
+  - alibabacloud.apsaramq.instance
+  - alibabacloud.apsaramq.instance.max_concurrency
   - alibabacloud.apsaramq.connection
   - alibabacloud.apsaramq.attributes
 attributes:
@@ -171,18 +162,17 @@ import time
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_certificate_info import check_audit
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_lifecycle import DeviceLifecycle
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import SHARED_ARGUMENT_SPEC, ApsaraMQModule
 
 
 def main():
     module = ApsaraMQModule(
         argument_spec=dict(
-            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            SHARED_ARGUMENT_SPEC,
             ca_sn=dict(type='str', required=True),
             device_sn=dict(type='list', elements='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             status=dict(type='str', choices=['active', 'inactive']),
-            max_concurrency=dict(type='int', default=16),
         ),
         supports_check_mode=True,
     )

@@ -32,11 +32,6 @@ description:
 author:
   - alibabacloud.apsaramq maintainers (@alibabacloud-apsaramq)
 options:
-  instance_id:
-    description: ID of the ApsaraMQ for MQTT instance, for example V(post-cn-7mz2d000000).
-    type: str
-    required: true
-    aliases: [mqtt_instance_id]
   ca_sn:
     description: Only the device certificates issued by this CA (its serial number).
     type: str
@@ -55,13 +50,9 @@ options:
       - Keep only the device certificates with fewer RV(device_certificates[].days_remaining) than this; expired ones
         included. V(30) finds those to renew within a month.
     type: int
-  max_concurrency:
-    description:
-      - How many requests may be in flight at once, for the devices of O(device_sn) and for the pages of a listing.
-      - The Alibaba Cloud account allows 500 calls per second for all its clients together.
-    type: int
-    default: 16
 extends_documentation_fragment:
+  - alibabacloud.apsaramq.instance
+  - alibabacloud.apsaramq.instance.max_concurrency_and_pages
   - alibabacloud.apsaramq.connection
   - alibabacloud.apsaramq.attributes
   - alibabacloud.apsaramq.attributes.info_module
@@ -168,18 +159,17 @@ error:
 import time
 
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_certificate_info import check_audit, device_certificate_facts
-from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import ApsaraMQModule
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import SHARED_ARGUMENT_SPEC, ApsaraMQModule
 
 
 def main():
     module = ApsaraMQModule(
         argument_spec=dict(
-            instance_id=dict(type='str', required=True, aliases=['mqtt_instance_id']),
+            SHARED_ARGUMENT_SPEC,
             ca_sn=dict(type='str'),
             device_sn=dict(type='list', elements='str'),
             status=dict(type='str', choices=['active', 'inactive']),
             expires_within_days=dict(type='int'),
-            max_concurrency=dict(type='int', default=16),
         ),
         supports_check_mode=True,
     )

@@ -153,6 +153,27 @@ def test_days_remaining_rounds_down_on_both_sides_of_zero(ms_left, days_remainin
     assert (validity['days_remaining'], validity['expired']) == (days_remaining, expired)
 
 
+@pytest.mark.parametrize('valid_end', [VALID_END_MS, 253402300799999, 0, 1, 999])
+def test_days_remaining_alone_is_validitys(valid_end):
+    data = api_data(ValidEnd=str(valid_end))
+    assert FIELDS.days_remaining(data, SN, VALID_BEGIN_MS) == checked(data)['days_remaining']
+
+
+@pytest.mark.parametrize('overrides', [
+    pytest.param({'ValidEnd': '253402300800000'}, id='ValidEnd in year 10000'),
+    pytest.param({'ValidBegin': '9' * 20}, id='ValidBegin out of range'),
+    pytest.param({'ValidBegin': -62135596800001}, id='ValidBegin 1 ms before year 1'),
+    pytest.param({'ValidBegin': 'soon'}, id='ValidBegin not a number'),
+])
+def test_days_remaining_alone_checks_both_fields_as_validity_does(overrides):
+    data = api_data(**overrides)
+    with pytest.raises(ValueError) as by_validity:
+        checked(data)
+    with pytest.raises(ValueError) as alone:
+        FIELDS.days_remaining(data, SN, VALID_BEGIN_MS)
+    assert str(alone.value) == str(by_validity.value)
+
+
 # --- ApiFields: malformed API data -------------------------------------------------------------------
 
 @pytest.mark.parametrize('overrides, fragments', [

@@ -15,10 +15,13 @@ __metaclass__ = type
 import json
 
 import pytest
+import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from ansible_collections.alibabacloud.apsaramq.plugins.doc_fragments.instance import ModuleDocFragment as InstanceDocFragment
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._connection import DEFAULTS, ENVIRONMENT
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._module import SHARED_ARGUMENT_SPEC
 
 INSTANCE = 'post-cn-emulator01'
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
@@ -202,3 +205,18 @@ def test_cryptography_missing_is_missing_required_lib_with_the_import_error(run_
     assert process.returncode == 1
     assert result['msg'].startswith('Failed to import the required Python library (cryptography) on ')
     assert result['exception'] == IMPORT_ERROR
+
+
+@pytest.mark.parametrize('section', ['DOCUMENTATION', 'MAX_CONCURRENCY', 'MAX_CONCURRENCY_AND_PAGES'])
+def test_the_shared_spec_is_the_instance_doc_fragments_options_with_their_types_defaults_and_aliases(section):
+    for name, option in yaml.safe_load(getattr(InstanceDocFragment, section))['options'].items():
+        spec = SHARED_ARGUMENT_SPEC[name]
+        assert (option.get('type', 'str'), option.get('default'), option.get('required', False), sorted(option.get('aliases', []))) == \
+            (spec['type'], spec.get('default'), spec.get('required', False), sorted(spec.get('aliases', []))), name
+
+
+def test_every_shared_option_is_documented_in_the_instance_doc_fragment():
+    documented = set()
+    for section in ('DOCUMENTATION', 'MAX_CONCURRENCY', 'MAX_CONCURRENCY_AND_PAGES'):
+        documented.update(yaml.safe_load(getattr(InstanceDocFragment, section))['options'])
+    assert documented == set(SHARED_ARGUMENT_SPEC)

@@ -73,6 +73,21 @@ def test_a_total_that_is_right_costs_no_request_past_the_end():
     assert sorted(asked) == list(range(1, 11))
 
 
+def test_a_total_that_is_a_multiple_of_the_page_size_sends_the_empty_page_past_it_with_the_others():
+    listing = Listing('ListThings', 'things', identity=lambda item: item['id'], max_pages=1000)
+    fetch_page, asked = pages_of(100, 10, 100)
+    empty_page_asked, waits = threading.Event(), []
+
+    def last_pages_wait_for_the_empty_one(page_no):
+        if page_no == 11:
+            empty_page_asked.set()
+        elif page_no > 1:
+            waits.append(empty_page_asked.wait(2))  # the empty page, when sent a round later, comes only after these answered
+        return fetch_page(page_no)
+    assert len(listing.read(last_pages_wait_for_the_empty_one, 10, max_concurrency=16)) == 100
+    assert sorted(asked) == list(range(1, 12)) and waits == [True] * 9
+
+
 def test_the_filter_keeps_only_what_it_accepts_in_api_order():
     listing = Listing('ListThings', 'things', identity=lambda item: item['id'], max_pages=1000)
     fetch_page, dummy = pages_of(100, 10, 100)
