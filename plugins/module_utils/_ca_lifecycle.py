@@ -253,9 +253,11 @@ class CaLifecycle:
             try:
                 return register_ca_certificate(self._client, self._instance_id, name, ca_pem, verification_pem), _ANSWERED, True
             except OutcomeUnknownError as exc:
+                self.changed = True  # the service may have registered it: so says a failure of the look below
                 found = self._find_by_fingerprint(fingerprint)
                 if found is not None:
                     return found[0]['Sn'], _LISTED, True
+                self.changed = False  # the look shows it was not
                 if attempt == _REGISTER_ATTEMPTS:
                     exc.add_detail('the CA was not registered, as a look at the instance after each of %d attempts showed' % attempt)
                     raise

@@ -169,6 +169,25 @@ def test_a_repeatable_write_whose_answers_all_break_fails_reporting_changed(run)
     assert task.lifecycle.outcome()['changed'] is True
 
 
+def test_a_registration_whose_answer_is_lost_and_whose_look_fails_reports_changed(run, server, instance_cas):
+    """Whether the service registered the CA is unknown, and so is what the task did: it must not say it changed nothing."""
+    ca = new_ca()
+    listings = []
+
+    def first_listing_only(body):
+        listings.append(body)
+        if len(listings) == 1:
+            return 200, json.dumps(body).encode()
+        return 503, json.dumps({'RequestId': 'R-DOWN', 'Code': 'ServiceUnavailable', 'Message': 'down'}).encode()
+    server.inject(kind='drop', action='RegisterCaCertificate')  # carried out, its answer lost
+    task = run(('ListCaCertificate', first_listing_only))
+    with pytest.raises(ApsaraMQError, match='ServiceUnavailable'):
+        task.ensure(registering(ca))
+    assert task.actions == ['ListCaCertificate', 'GetRegisterCode', 'RegisterCaCertificate', 'ListCaCertificate']
+    assert len(by_fingerprint(instance_cas(), ca)) == 1
+    assert task.lifecycle.outcome() == {'changed': True, 'certificate': None}
+
+
 # --- item 5: registered, then the inactivation fails ------------------------------------------------------------------------
 
 def test_a_registration_whose_inactivation_fails_reports_the_ca_changed_and_what_is_left_to_do(run, server, instance_cas):
