@@ -24,6 +24,7 @@ from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._ca_certific
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._certificate import MS_PER_DAY, iso8601_utc, status_name
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._device_certificate import DEVICE_FIELDS
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._errors import ApsaraMQError, NotFoundError
+from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._fan_out import try_each
 from ansible_collections.alibabacloud.apsaramq.plugins.module_utils._onsmqtt import get_device_certificate, list_device_certificates
 
 EVENT_KEY = 'apsaramq'
@@ -127,20 +128,16 @@ class CaWatch:
 
     def _confirmed_devices(self, client, devices, ca_sns):
         """``devices`` of the CAs in ``ca_sns`` (a device goes with its CA), with those seen last time that the listing
-        missed but the API still has."""
+        missed but the API still has, asked for several at a time (a bulk deletion leaves many to ask for)."""
         devices = {ca_sn: listed for ca_sn, listed in devices.items() if ca_sn in ca_sns}
-        for ca_sn, seen in (self._devices or {}).items():
-            if ca_sn not in ca_sns:
-                continue
-            listed = devices.get(ca_sn, {})
-            for device_sn in [device_sn for device_sn in seen if device_sn not in listed]:
-                try:
-                    entry = _device_entry(get_device_certificate(client, self.instance_id, ca_sn, device_sn)[0])[2]
-                except NotFoundError:
-                    continue
-                except ValueError as exc:
-                    raise ApsaraMQError(UNREADABLE_DEVICE % exc) from None
-                devices.setdefault(ca_sn, listed)[device_sn] = entry
+        missed = [(ca_sn, device_sn) for ca_sn, seen in (self._devices or {}).items() if ca_sn in ca_sns
+                  for device_sn in seen if device_sn not in devices.get(ca_sn, {})]
+        found, failures = try_each(missed, partial(_asked_device, client, self.instance_id), DEVICE_PAGES_IN_FLIGHT)
+        for error in failures.values():
+            if not isinstance(error, NotFoundError):
+                raise error
+        for (ca_sn, device_sn), entry in found.items():
+            devices.setdefault(ca_sn, {})[device_sn] = entry
         return devices
 
     def _expiry_events(self, ca, state, first_sight):
@@ -211,6 +208,14 @@ def _device_entry(data):
     device_sn = DEVICE_FIELDS.checked_sn(data)
     valid_end_ms = DEVICE_FIELDS.validity(data, device_sn, 0)['valid_end_ms']
     return data['CaSn'], device_sn, (data.get('DeviceName'), status_name(data['Status']), valid_end_ms)
+
+
+def _asked_device(client, instance_id, key):
+    """The kept entry of the device certificate ``key`` (``(ca_sn, device_sn)``), asked for by its SN."""
+    try:
+        return _device_entry(get_device_certificate(client, instance_id, *key)[0])[2]
+    except ValueError as exc:
+        raise ApsaraMQError(UNREADABLE_DEVICE % exc) from None
 
 
 def _kept_device(entry):
